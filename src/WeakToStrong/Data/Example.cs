@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace WeakToStrong.Data;
+
+/// <summary>An input without a label: one text, or a pair of texts encoded the way BERT encodes sentence pairs.</summary>
+public sealed record TextInput(string Id, string Text, string? TextPair = null)
+{
+    /// <summary>A stable id from the content, so the same text always gets the same id across runs and files.</summary>
+    public static string ContentId(string text, string? textPair)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(text + "\u001f" + (textPair ?? "")));
+        return Convert.ToHexStringLower(bytes, 0, 8);
+    }
+
+    public static TextInput Of(string text, string? textPair = null) => new(ContentId(text, textPair), text, textPair);
+}
+
+/// <summary>A ground-truth labelled example. Label is a class index in [0, classes).</summary>
+public sealed record Example(TextInput Input, int Label)
+{
+    public string Id => Input.Id;
+
+    public static Example Of(string text, string? textPair, int label) => new(TextInput.Of(text, textPair), label);
+}
+
+/// <summary>What a trainer sees: an input and a target distribution over classes (one-hot for ground truth, soft for weak labels).</summary>
+public sealed record TrainingExample(TextInput Input, float[] Target);

@@ -1,0 +1,25 @@
+using TorchSharp;
+using WeakToStrong.Data;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>Model-specific encoding of one input (token ids, or hashed feature ids for bag-of-words).</summary>
+public sealed record EncodedInput(long[] Ids, long[] TypeIds);
+
+/// <summary>
+/// Every model of the ladder: encodes inputs once (cached by the caller) and maps a batch of encodings to logits [batch, classes].
+/// </summary>
+public abstract class Classifier : nn.Module
+{
+    protected Classifier(string name) : base(name) { }
+
+    public abstract int Classes { get; }
+
+    public abstract EncodedInput Encode(TextInput input);
+
+    public abstract Tensor Logits(IReadOnlyList<EncodedInput> batch);
+
+    /// <summary>Linear-probe mode: only the head trains.</summary>
+    public virtual void FreezeBody() { }
+}
