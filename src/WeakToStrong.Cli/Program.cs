@@ -1,3 +1,1 @@
-using TorchSharp;
-var t = torch.randn(3, 4);
-Console.WriteLine(t.matmul(t.T).sum().item<float>());
+Console.WriteLine("w2s");
