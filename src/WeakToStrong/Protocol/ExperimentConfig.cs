@@ -1,0 +1,15 @@
+namespace WeakToStrong.Protocol;
+
+/// <summary>One weak-to-strong experiment: a weak and a strong model, a loss for the student, a seed.</summary>
+public sealed record ExperimentConfig(
+    string WeakModel = "bow",
+    string StrongModel = "minilm-l6",
+    string Loss = "xent",
+    int Seed = 0,
+    int Epochs = 2,
+    int BatchSize = 32,
+    int MicroBatchSize = 32,
+    double? WeakLearningRate = null,
+    double? StrongLearningRate = null,
+    bool LinearProbe = false,
+    double MinGap = Metrics.Pgr.DefaultMinGap);

@@ -1,0 +1,39 @@
+using WeakToStrong.Data;
+
+namespace WeakToStrong.Protocol;
+
+/// <summary>
+/// The three sets of the protocol. Half A (with ground truth) trains the weak supervisor; half B is public only as
+/// inputs: its ground truth is internal, reachable by the protocol's ceiling run and evaluator but by no public API,
+/// so student code cannot see it by construction.
+/// </summary>
+public sealed class ExperimentSplit
+{
+    private readonly IReadOnlyList<Example> b;
+
+    public ExperimentSplit(IReadOnlyList<Example> a, IReadOnlyList<Example> b, IReadOnlyList<Example> test, int classes)
+    {
+        if (a.Count == 0 || b.Count == 0 || test.Count == 0)
+            throw new ArgumentException($"every set needs examples (A {a.Count}, B {b.Count}, test {test.Count})");
+        var ids = new HashSet<string>(a.Select(e => e.Id));
+        if (b.Any(e => ids.Contains(e.Id))) throw new ArgumentException("halves A and B share examples");
+        A = a;
+        this.b = b;
+        BInputs = b.Select(e => e.Input).ToList();
+        Test = test;
+        Classes = classes;
+    }
+
+    public int Classes { get; }
+
+    /// <summary>Weak supervisor's training data, with ground truth.</summary>
+    public IReadOnlyList<Example> A { get; }
+
+    /// <summary>Half B without labels: what the weak supervisor labels and the student trains on.</summary>
+    public IReadOnlyList<TextInput> BInputs { get; }
+
+    public IReadOnlyList<Example> Test { get; }
+
+    /// <summary>B's ground truth: for the ceiling run and for scoring the weak labels, never for the student.</summary>
+    internal IReadOnlyList<Example> BWithGroundTruth => b;
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Training;
+
+/// <summary>Loads libtorch once, with a message that says what to do when it cannot.</summary>
+public static class TorchRuntime
+{
+    public static void Initialize(int threads)
+    {
+        try
+        {
+            set_num_threads(Math.Max(1, threads));
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                "libtorch could not be loaded. Build with `dotnet build` (not a copy of another machine's bin folder): the build " +
+                "patches libLibTorchSharp.so for system libstdc++ versions older than GLIBCXX_3.4.32 (build/LibTorchCompat.targets). " +
+                $"Underlying error: {Innermost(e).Message}", e);
+        }
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}

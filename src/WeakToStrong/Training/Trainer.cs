@@ -1,0 +1,92 @@
+using TorchSharp;
+using WeakToStrong.Data;
+using WeakToStrong.Losses;
+using WeakToStrong.Models;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Training;
+
+/// <summary>The finetuning loop shared by every model, loss and track.</summary>
+public static class Trainer
+{
+    public static TrainSummary Train(
+        Classifier model, IReadOnlyList<TrainingExample> data, ILoss loss, TrainConfig config,
+        string stage = "train", IProgress<StageProgress>? progress = null)
+    {
+        config.Validate();
+        if (data.Count == 0) throw new ArgumentException("no training examples");
+        foreach (var ex in data)
+            if (ex.Target.Length != model.Classes)
+                throw new ArgumentException($"example {ex.Input.Id} has {ex.Target.Length} target entries, the model has {model.Classes} classes");
+
+        if (config.LinearProbe) model.FreezeBody();
+        model.eval(); // no dropout: the reference trains in eval mode for determinism
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var optimizer = optim.Adam(parameters, lr: config.LearningRate);
+        var encoded = EncodingCache.Encode(model, data.Select(d => d.Input));
+
+        int stepsPerEpoch = (data.Count + config.BatchSize - 1) / config.BatchSize;
+        int totalSteps = stepsPerEpoch * config.Epochs;
+        var rng = new Random(config.Seed);
+        var start = DateTime.UtcNow;
+        double lastLoss = double.NaN;
+        int step = 0;
+        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            rng.Shuffle(order);
+            for (int b = 0; b < stepsPerEpoch; b++)
+            {
+                var batch = order.Skip(b * config.BatchSize).Take(config.BatchSize).ToArray();
+                double fraction = (double)step / totalSteps;
+                // Cosine annealing from the base rate to 0 over all steps, no warm-up.
+                double lr = config.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+                optimizer.zero_grad();
+                double batchLoss = 0;
+                foreach (var micro in batch.Chunk(config.MicroBatchSize))
+                {
+                    using var scope = NewDisposeScope();
+                    var logits = model.Logits(micro.Select(i => encoded[i]).ToList());
+                    var targets = tensor(micro.SelectMany(i => data[i].Target).ToArray(), [micro.Length, model.Classes]);
+                    var value = loss.Compute(logits, targets, fraction);
+                    // Weight micro-batches by their share of the batch so the gradient equals the full batch's mean.
+                    (value * ((double)micro.Length / batch.Length)).backward();
+                    batchLoss += value.item<float>() * micro.Length / batch.Length;
+                }
+                optimizer.step();
+                step++;
+                lastLoss = batchLoss;
+                progress?.Report(new StageProgress(stage, step, totalSteps, batchLoss));
+            }
+        }
+        return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds);
+    }
+
+    /// <summary>Class probabilities [n][classes] for each input, in input order, without autograd.</summary>
+    public static float[][] Predict(Classifier model, IReadOnlyList<TextInput> inputs, int batchSize = 64,
+        string stage = "predict", IProgress<StageProgress>? progress = null)
+    {
+        model.eval();
+        var encoded = EncodingCache.Encode(model, inputs);
+        // Batch by length so padding is small; results go back to input order.
+        var order = Enumerable.Range(0, inputs.Count).OrderBy(i => encoded[i].Ids.Length).ToArray();
+        var result = new float[inputs.Count][];
+        using var _ = no_grad();
+        int done = 0;
+        foreach (var chunk in order.Chunk(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var probs = nn.functional.softmax(model.Logits(chunk.Select(i => encoded[i]).ToList()), -1).data<float>().ToArray();
+            for (int j = 0; j < chunk.Length; j++)
+                result[chunk[j]] = probs.AsSpan(j * model.Classes, model.Classes).ToArray();
+            done += chunk.Length;
+            progress?.Report(new StageProgress(stage, done, inputs.Count));
+        }
+        return result;
+    }
+}
+
+/// <summary>What a training run did.</summary>
+public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds);

@@ -1,0 +1,51 @@
+using System.Reflection;
+using WeakToStrong.Data;
+using WeakToStrong.Protocol;
+
+namespace WeakToStrong.Tests;
+
+/// <summary>The student must never see half B's ground truth: by type, and in behaviour.</summary>
+public class GroundTruthIsolationTests
+{
+    [Fact]
+    public void HalfBGroundTruthIsNotReachableThroughAnyPublicMember()
+    {
+        var split = typeof(ExperimentSplit);
+        var publicProperties = split.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet();
+        Assert.Equal(new HashSet<string> { "A", "BInputs", "Test", "Classes" }, publicProperties);
+        Assert.Equal(typeof(IReadOnlyList<TextInput>), split.GetProperty("BInputs")!.PropertyType);
+        // Inputs carry no label, and what a student trains on holds only inputs and a supervisor's probabilities.
+        Assert.DoesNotContain(typeof(TextInput).GetProperties(), p => p.PropertyType == typeof(int));
+        Assert.Equal(new[] { "Input", "Probabilities", "HardLabel" }, typeof(WeakLabel).GetProperties().Select(p => p.Name).ToArray());
+        Assert.Null(split.GetProperty("BWithGroundTruth", BindingFlags.Public | BindingFlags.Instance));
+    }
+
+    [Fact]
+    public void StudentFollowsWeakLabelsEvenWhenHalfBGroundTruthIsPoisoned()
+    {
+        // Rule: "good" → 0, "bad" → 1 in A and test. B's ground truth is inverted: a ceiling trained on it must fail, and a student
+        // that could see it would fail too. The student only gets the weak supervisor's labels, which follow the rule.
+        var rng = new Random(1);
+        Example Make(int i, bool invert)
+        {
+            int label = rng.Next(2);
+            var text = $"{(label == 0 ? "good" : "bad")} item {i} {rng.Next(1000)}";
+            return Example.Of(text, null, invert ? 1 - label : label);
+        }
+        var a = Enumerable.Range(0, 200).Select(i => Make(i, false)).ToList();
+        var b = Enumerable.Range(200, 200).Select(i => Make(i, true)).ToList();
+        var test = Enumerable.Range(400, 100).Select(i => Make(i, false)).ToList();
+        var split = new ExperimentSplit(a, b, test, 2);
+        var data = new DataReport("poisoned", 2, ["0", "1"], a.Count, b.Count, test.Count, 0.5, []);
+        var config = new ExperimentConfig("bow", "bow", "xent", Seed: 3, Epochs: 3);
+
+        var (result, weakLabels, weakCorrect) = Experiment.Run(split, data, config);
+
+        Assert.True(result.Weak.TestAccuracy > 0.95, $"weak {result.Weak.TestAccuracy}");
+        Assert.True(result.Student.TestAccuracy > 0.95, $"student {result.Student.TestAccuracy}");
+        Assert.True(result.Ceiling.TestAccuracy < 0.5, $"ceiling {result.Ceiling.TestAccuracy}"); // learns the inversion
+        Assert.True(result.WeakLabelAccuracyOnB < 0.05); // the evaluator does see B's (poisoned) truth
+        Assert.Equal(b.Count, weakLabels.Labels.Count);
+        Assert.True(weakCorrect.Count(c => c) < 10);
+    }
+}
