@@ -81,6 +81,32 @@ public class LossTests
         AssertClose(new[] { -0.0461794, 0.0461794, 0.0160954, -0.0160954, 0, 0, 0.0260971, -0.0260971 }, z.grad!);
     }
 
+    [Theory]
+    [InlineData(0.1, 0.5491758)]  // a = .25: .75 xent + .25 mean entropy of softmax(z)
+    [InlineData(0.5, 0.5332854)]  // a = .5
+    public void EntropyLossMatchesHandValues(double fraction, double expected) =>
+        Assert.Equal(expected, new EntropyLoss().Compute(Logits(), Weak(), fraction).item<float>(), 5);
+
+    [Fact]
+    public void WindowLossOnlyCountsUnsureExamples() =>
+        // only row 3 (p = .5/.5) has top probability below .65; its CE (ln 2) is divided by the batch size 4
+        Assert.Equal(0.1732868, new ConfidenceWindowLoss().Compute(Logits(), Weak(), 0.5).item<float>(), 5);
+
+    [Fact]
+    public void KlLossIsXentMinusTargetEntropy() =>
+        Assert.Equal(0.0326920, new KlLoss().Compute(Logits(), Weak(), 0.5).item<float>(), 5);
+
+    [Fact]
+    public void AdaptiveConfidenceWeighsTeacherAndSelf()
+    {
+        // Agreeing rows get α = .5 (here every row agrees, so it equals logconf at a = .5) ...
+        Assert.Equal(0.4400662, new AdaptiveConfidenceLoss().Compute(Logits(), Weak(), 0.5).item<float>(), 5);
+        // ... a confident student disagreeing with the teacher: z = [2, 0], y = [.2, .8]: α = 1/(1+e^2) = .1192
+        var z = tensor(new float[] { 2, 0 }, [1, 2]);
+        var y = tensor(new float[] { 0.2f, 0.8f }, [1, 2]);
+        Assert.Equal(0.3176527, new AdaptiveConfidenceLoss().Compute(z, y, 0.5).item<float>(), 5);
+    }
+
     [Fact]
     public void RegistryKnowsEveryLossAndRejectsUnknownNames()
     {

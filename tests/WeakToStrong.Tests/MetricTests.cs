@@ -35,3 +35,33 @@ public class MetricTests
         Assert.False(string.IsNullOrEmpty(pgr.UndefinedReason));
     }
 }
+
+public class RankingAndCalibrationTests
+{
+    [Fact]
+    public void AurocOfPerfectAndReversedRankings()
+    {
+        Assert.Equal(1.0, Auroc.Of([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]));
+        Assert.Equal(0.0, Auroc.Of([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]));
+        Assert.Null(Auroc.Of([0.1, 0.2], [1, 1]));
+    }
+
+    [Fact]
+    public void AurocCountsTiesAsOneHalf()
+    {
+        // All scores tied: 0.5. Pairs (pos, neg): (.5,.5) tie = .5, (.5,.1) win, (.9,.5) win, (.9,.1) win → 3.5/4
+        Assert.Equal(0.5, Auroc.Of([0.3, 0.3, 0.3, 0.3], [0, 1, 0, 1]));
+        Assert.Equal(0.875, Auroc.Of([0.5, 0.1, 0.5, 0.9], [0, 0, 1, 1]));
+    }
+
+    [Fact]
+    public void ExpectedCalibrationErrorByHand()
+    {
+        // Bin [.9,1): confidences .95, .95, both right → |1 - .95| = .05, weight 2/4.
+        // Bin [.6,.7): confidences .6, .6, one right → |.5 - .6| = .1, weight 2/4.  ECE = .075
+        var probs = new[] { new float[] { .95f, .05f }, new float[] { .05f, .95f }, new float[] { .6f, .4f }, new float[] { .4f, .6f } };
+        Assert.Equal(0.075, CalibrationError.Expected(probs, [0, 1, 0, 0]), 5);
+        // A confidence of exactly 1 lands in the last bin, and perfect calibration scores 0.
+        Assert.Equal(0.0, CalibrationError.Expected([new float[] { 1f, 0f }], [0]), 10);
+    }
+}

@@ -29,8 +29,16 @@ public static class Experiment
             keep: model => Trainer.Predict(model, split.BInputs, stage: "weak labels on B", progress: progress));
         var weakLabels = new WeakLabelSet(weakSpec.Name, split.BInputs.Select((x, i) => new WeakLabel(x, weak.Extra![i])).ToList());
 
-        // 3. Strong student on the weak labels only.
-        var student = Train(strongSpec, "student", $"B (weak labels of {weakSpec.Name})", weakLabels.AsTrainingData(), studentLoss,
+        // 3. Strong student on the weak labels only (optionally only the confident ones).
+        var studentData = weakLabels.AsTrainingData();
+        int dropped = 0;
+        if (config.FilterConfident is { } filter)
+        {
+            var kept = studentData.Where(d => !filter.Drops(d.Target)).ToList();
+            dropped = studentData.Count - kept.Count;
+            studentData = kept;
+        }
+        var student = Train(strongSpec, "student", $"B (weak labels of {weakSpec.Name})", studentData, studentLoss,
             config.StrongLearningRate, config, split, progress);
 
         // 4. Strong ceiling on B with ground truth.
@@ -40,10 +48,9 @@ public static class Experiment
         var bTruth = split.BWithGroundTruth.Select(e => e.Label).ToList();
         var weakCorrect = weakLabels.Labels.Select((l, i) => l.HardLabel == bTruth[i]).ToArray();
         var weakOnB = Accuracy.Of(weak.Extra!, bTruth).Value;
-        double agreement = student.TestPredictions.Zip(weak.TestPredictions)
-            .Average(p => Accuracy.ArgMax(p.First) == Accuracy.ArgMax(p.Second) ? 1.0 : 0.0);
+        var agreement = Agreement(student.TestPredictions, weak.TestPredictions, split.Test.Select(e => e.Label).ToList());
         var pgr = Pgr.Of(weak.Result.TestAccuracy, student.Result.TestAccuracy, ceiling.Result.TestAccuracy, config.MinGap);
-        var result = new ExperimentResult(config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement,
+        var result = new ExperimentResult(config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement, dropped,
             pgr.Gap, pgr.Value, pgr.UndefinedReason, clock.Elapsed.TotalSeconds);
         return (result, weakLabels, weakCorrect);
     }
@@ -62,9 +69,20 @@ public static class Experiment
         var summary = Trainer.Train(model, data, loss, train, $"{role} {spec.Name}", progress);
         var test = Trainer.Predict(model, split.Test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
         var accuracy = Accuracy.Of(test, split.Test.Select(e => e.Label).ToList());
+        var labels = split.Test.Select(e => e.Label).ToList();
+        var auroc = split.Classes == 2 ? Auroc.Of(test.Select(p => (double)p[1]).ToList(), labels) : null;
         var result = new ModelResult(role, spec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
-            data.Count, summary.Steps, summary.Seconds);
+            auroc, CalibrationError.Expected(test, labels), data.Count, summary.Steps, summary.Seconds);
         return new Trained(result, test, keep?.Invoke(model));
+    }
+
+    private static AgreementAnalysis Agreement(float[][] student, float[][] weak, IReadOnlyList<int> truth)
+    {
+        var agree = student.Zip(weak, (s, w) => Accuracy.ArgMax(s) == Accuracy.ArgMax(w)).ToArray();
+        var weakRight = weak.Select((w, i) => Accuracy.ArgMax(w) == truth[i]).ToArray();
+        double? Share(bool right) =>
+            weakRight.Any(r => r == right) ? agree.Where((_, i) => weakRight[i] == right).Average(a => a ? 1.0 : 0.0) : null;
+        return new AgreementAnalysis(agree.Average(a => a ? 1.0 : 0.0), Share(true) ?? 0, Share(false), weakRight.Count(r => !r));
     }
 
     private static IReadOnlyList<TrainingExample> OneHot(IReadOnlyList<Example> examples, int classes) =>

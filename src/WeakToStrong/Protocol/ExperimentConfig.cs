@@ -12,4 +12,11 @@ public sealed record ExperimentConfig(
     double? WeakLearningRate = null,
     double? StrongLearningRate = null,
     bool LinearProbe = false,
-    double MinGap = Metrics.Pgr.DefaultMinGap);
+    double MinGap = Metrics.Pgr.DefaultMinGap,
+    ConfidenceFilter? FilterConfident = null);
+
+/// <summary>Train the student only on confident weak labels: drop examples whose top weak probability lies in [Low, High].</summary>
+public sealed record ConfidenceFilter(double Low, double High)
+{
+    public bool Drops(float[] probabilities) => probabilities.Max() is var top && top >= Low && top <= High;
+}

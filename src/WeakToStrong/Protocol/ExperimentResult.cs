@@ -3,7 +3,14 @@ namespace WeakToStrong.Protocol;
 /// <summary>Test accuracy of one trained model, with how it was trained.</summary>
 public sealed record ModelResult(
     string Role, string Model, string TrainedOn, string Loss, double LearningRate,
-    double TestAccuracy, double TestStandardError, int TrainExamples, int Steps, double TrainSeconds);
+    double TestAccuracy, double TestStandardError, double? TestAuroc, double TestCalibrationError,
+    int TrainExamples, int Steps, double TrainSeconds);
+
+/// <summary>
+/// The paper's imitation analysis on the test set: how often the student agrees with the supervisor where the supervisor
+/// was right, and where it was wrong (agreeing there means copying its mistakes).
+/// </summary>
+public sealed record AgreementAnalysis(double Overall, double WhereWeakRight, double? WhereWeakWrong, int WeakWrongCount);
 
 /// <summary>Sizes and what the data preparation changed, so nothing is dropped silently.</summary>
 public sealed record DataReport(
@@ -18,7 +25,8 @@ public sealed record ExperimentResult(
     ModelResult Student,
     ModelResult Ceiling,
     double WeakLabelAccuracyOnB,
-    double StudentAgreementWithWeakOnTest,
+    AgreementAnalysis StudentWeakAgreement,
+    int StudentTrainDroppedByConfidenceFilter,
     double Gap,
     double? Pgr,
     string? PgrUndefinedReason,

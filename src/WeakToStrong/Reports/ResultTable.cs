@@ -11,15 +11,15 @@ public static class ResultTable
         var c = r.Config;
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]{Markup.Escape(r.Data.Task)}[/]: {c.WeakModel} → {c.StrongModel}, student loss {c.Loss}, seed {c.Seed}")
-            .AddColumns("role", "model", "trained on", "lr", "test accuracy", "steps", "train time");
+            .AddColumns("role", "model", "trained on", "lr", "test accuracy", "AUROC", "ECE", "steps", "train time");
         foreach (var m in new[] { r.Weak, r.Student, r.Ceiling })
             table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), $"{m.LearningRate:G3}",
-                $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.Steps.ToString(), $"{m.TrainSeconds:F0} s");
+                $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}", m.Steps.ToString(), $"{m.TrainSeconds:F0} s");
         console.Write(table);
         string pgr = r.Pgr is double p ? $"[bold]PGR {p:F2}[/]" : $"[bold yellow]PGR undefined[/]: {Markup.Escape(r.PgrUndefinedReason ?? "")}";
         console.MarkupLine($"{pgr}  (gap {r.Gap * 100:F1} points; ± is the binomial standard error over {r.Data.Test} test examples)");
         console.MarkupLine($"test majority rate {r.Data.TestMajorityRate * 100:F1}%; weak labels right on B {r.WeakLabelAccuracyOnB * 100:F1}%; " +
-                           $"student agrees with weak on test {r.StudentAgreementWithWeakOnTest * 100:F1}%; A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
+                           $"student agrees with weak on test {r.StudentWeakAgreement.Overall * 100:F1}% (where weak right {r.StudentWeakAgreement.WhereWeakRight * 100:F1}%, where weak wrong {(r.StudentWeakAgreement.WhereWeakWrong is double w ? $"{w * 100:F1}%" : "-")}); A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
                            $"total {r.TotalSeconds:F0} s");
         foreach (var note in r.Data.Notes) console.MarkupLine($"[grey]note: {Markup.Escape(note)}[/]");
     }
