@@ -22,7 +22,9 @@ internal static class RunCommand
         var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`)", DefaultValueFactory = _ => "bow" };
         var strong = new Option<string>("--strong") { Description = "Strong student model", DefaultValueFactory = _ => "minilm-l6" };
         var loss = new Option<string>("--loss") { Description = "Student loss (see `w2s losses`)", DefaultValueFactory = _ => "xent" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training (the first seed with --seeds)", DefaultValueFactory = _ => 0 };
+        var seeds = new Option<int>("--seeds") { Description = "Repeat the whole protocol with this many consecutive seeds and summarise (mean, standard error, bootstrap 95% interval)", DefaultValueFactory = _ => 1 };
+        var filter = new Option<string?>("--filter-confident") { Description = "LOW,HIGH: train the student only on confident weak labels, dropping those whose top probability lies in [LOW, HIGH] (two classes: 0.5,0.75 drops positive probabilities in [0.25, 0.75])" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
         var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split into micro-batches to save memory)", DefaultValueFactory = _ => 32 };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
@@ -38,7 +40,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, epochs, microBatch, weakLr, strongLr, probe,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, epochs, microBatch, weakLr, strongLr, probe,
             maxTrain, maxTest, minGap, threads, output, force, json,
         };
         command.SetAction(r => CliErrors.Guard(() =>
@@ -50,36 +52,70 @@ internal static class RunCommand
                 ? BuiltinTasks.Load(r.GetValue(task)!)
                 : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
-                32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap));
+                32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
+                ParseFilter(r.GetValue(filter)));
             // Validate names before any work.
             WeakToStrong.Models.ModelCatalog.Get(config.WeakModel);
             WeakToStrong.Models.ModelCatalog.Get(config.StrongModel);
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
+            int seedCount = r.GetValue(seeds);
+            if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1");
 
-            var (split, report) = TaskPreparation.Prepare(taskData, config.Seed, r.GetValue(maxTrain), r.GetValue(maxTest));
-            var folder = new RunFolder(Path.Combine(r.GetValue(output)!,
-                $"{report.Task}_{config.WeakModel}_to_{config.StrongModel}_{config.Loss}{(config.LinearProbe ? "_probe" : "")}_seed{config.Seed}"));
-            var result = r.GetValue(force) ? null : folder.TryLoadFinished(config, report);
             bool quiet = r.GetValue(json);
-            if (result is not null)
+            var results = new List<ExperimentResult>();
+            for (int s = config.Seed; s < config.Seed + seedCount; s++)
             {
-                if (!quiet) Console.Error.WriteLine($"w2s: reusing the finished run in {folder.Path} (--force recomputes)");
+                var seeded = config with { Seed = s };
+                var (split, report) = TaskPreparation.Prepare(taskData, s, r.GetValue(maxTrain), r.GetValue(maxTest));
+                var folder = new RunFolder(Path.Combine(r.GetValue(output)!, RunName(report.Task, seeded)));
+                var result = r.GetValue(force) ? null : folder.TryLoadFinished(seeded, report);
+                if (result is not null)
+                {
+                    if (!quiet) Console.Error.WriteLine($"w2s: reusing the finished run in {folder.Path} (--force recomputes)");
+                }
+                else
+                {
+                    TorchRuntime.Initialize(r.GetValue(threads));
+                    if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
+                    var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet));
+                    folder.Save(fresh, weakLabels, weakCorrect);
+                    result = fresh;
+                }
+                results.Add(result);
+                if (!quiet)
+                {
+                    ResultTable.Write(result, AnsiConsole.Console);
+                    AnsiConsole.MarkupLine($"[grey]written to {Markup.Escape(folder.ResultFile)}[/]");
+                }
             }
-            else
+            if (seedCount > 1)
             {
-                TorchRuntime.Initialize(r.GetValue(threads));
-                if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {config.WeakModel} → {config.StrongModel}, loss {config.Loss}, seed {config.Seed}");
-                var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, config, new ConsoleProgress(quiet));
-                folder.Save(fresh, weakLabels, weakCorrect);
-                result = fresh;
+                var aggregate = SeedAggregate.Of(results);
+                var summaryFile = Path.Combine(r.GetValue(output)!, RunName(results[0].Data.Task, config, $"seeds{config.Seed}-{config.Seed + seedCount - 1}") + ".json");
+                AtomicFile.WriteAllText(summaryFile, Json.Serialize(aggregate));
+                if (quiet) Console.WriteLine(Json.Serialize(aggregate));
+                else
+                {
+                    ResultTable.WriteAggregate(aggregate, AnsiConsole.Console);
+                    AnsiConsole.MarkupLine($"[grey]written to {Markup.Escape(summaryFile)}[/]");
+                }
             }
-            if (quiet) Console.WriteLine(Json.Serialize(result));
-            else
-            {
-                ResultTable.Write(result, AnsiConsole.Console);
-                AnsiConsole.MarkupLine($"[grey]written to {Markup.Escape(folder.ResultFile)}[/]");
-            }
+            else if (quiet) Console.WriteLine(Json.Serialize(results[0]));
         }));
         return command;
+    }
+
+    private static string RunName(string task, ExperimentConfig c, string? seedPart = null) =>
+        $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}{(c.LinearProbe ? "_probe" : "")}" +
+        $"{(c.FilterConfident is { } f ? $"_filter{f.Low}-{f.High}" : "")}_{seedPart ?? $"seed{c.Seed}"}";
+
+    private static ConfidenceFilter? ParseFilter(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',');
+        if (parts.Length == 2 && double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var low)
+            && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var high) && 0 <= low && low <= high && high <= 1)
+            return new ConfidenceFilter(low, high);
+        throw new ArgumentException($"--filter-confident takes LOW,HIGH with 0 <= LOW <= HIGH <= 1, e.g. 0.5,0.75; got '{text}'");
     }
 }

@@ -65,3 +65,24 @@ public class RankingAndCalibrationTests
         Assert.Equal(0.0, CalibrationError.Expected([new float[] { 1f, 0f }], [0]), 10);
     }
 }
+
+public class SeedSummaryTests
+{
+    [Fact]
+    public void MeanStandardErrorAndBootstrapInterval()
+    {
+        var s = SeedSummary.Of([0.70, 0.74, 0.78])!;
+        Assert.Equal(0.74, s.Mean, 10);
+        Assert.Equal(0.04 / Math.Sqrt(3), s.StandardError, 10); // sample sd .04
+        Assert.InRange(s.CiLow, 0.70, 0.74);
+        Assert.InRange(s.CiHigh, 0.74, 0.78);
+        Assert.Equal(s, SeedSummary.Of([0.70, 0.74, 0.78])); // seeded: the same interval every time
+    }
+
+    [Fact]
+    public void MedianOfOddAndEvenCounts()
+    {
+        Assert.Equal(2.0, SeedSummary.Median([3.0, 1.0, 2.0]));
+        Assert.Equal(2.5, SeedSummary.Median([4.0, 1.0, 2.0, 3.0]));
+    }
+}

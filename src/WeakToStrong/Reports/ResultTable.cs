@@ -23,4 +23,24 @@ public static class ResultTable
                            $"total {r.TotalSeconds:F0} s");
         foreach (var note in r.Data.Notes) console.MarkupLine($"[grey]note: {Markup.Escape(note)}[/]");
     }
+
+    public static void WriteAggregate(SeedAggregate a, IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"[bold]{Markup.Escape(a.Task)}[/]: {a.Weak} → {a.Strong}, loss {a.Loss}, seeds {string.Join(",", a.Seeds)}")
+            .AddColumns("", "mean", "standard error", "bootstrap 95% interval");
+        void Row(string name, Metrics.SeedSummary? s, bool percent) => table.AddRow(name,
+            s is null ? "-" : Fmt(s.Mean, percent), s is null || s.Count < 2 ? "-" : Fmt(s.StandardError, percent),
+            s is null || s.Count < 2 ? "-" : $"[{Fmt(s.CiLow, percent)}, {Fmt(s.CiHigh, percent)}]");
+        Row("weak accuracy", a.WeakAccuracy, true);
+        Row("student accuracy", a.StudentAccuracy, true);
+        Row("ceiling accuracy", a.CeilingAccuracy, true);
+        Row($"PGR ({a.Seeds.Length - a.PgrUndefinedSeeds} seeds defined)", a.Pgr, false);
+        console.Write(table);
+        console.MarkupLine(a.PgrOfMeans is double p
+            ? $"[bold]PGR of the mean accuracies {p:F2}[/]"
+            : $"[bold yellow]PGR of the mean accuracies undefined[/]: {Markup.Escape(a.PgrOfMeansUndefinedReason ?? "")}");
+    }
+
+    private static string Fmt(double v, bool percent) => percent ? $"{v * 100:F1}%" : $"{v:F2}";
 }

@@ -1,0 +1,25 @@
+using WeakToStrong.Metrics;
+
+namespace WeakToStrong.Protocol;
+
+/// <summary>One configuration repeated over seeds: each accuracy and PGR summarised, and how many seeds left PGR undefined.</summary>
+public sealed record SeedAggregate(
+    string Task, string Weak, string Strong, string Loss, int[] Seeds,
+    SeedSummary WeakAccuracy, SeedSummary StudentAccuracy, SeedSummary CeilingAccuracy,
+    SeedSummary? Pgr, int PgrUndefinedSeeds, double? PgrOfMeans, string? PgrOfMeansUndefinedReason)
+{
+    public static SeedAggregate Of(IReadOnlyList<ExperimentResult> runs)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs to aggregate");
+        var first = runs[0];
+        var weak = SeedSummary.Of(runs.Select(r => r.Weak.TestAccuracy).ToList())!;
+        var student = SeedSummary.Of(runs.Select(r => r.Student.TestAccuracy).ToList())!;
+        var ceiling = SeedSummary.Of(runs.Select(r => r.Ceiling.TestAccuracy).ToList())!;
+        var defined = runs.Where(r => r.Pgr is not null).Select(r => r.Pgr!.Value).ToList();
+        // PGR of the mean accuracies is steadier than the mean of per-seed ratios when a seed's gap is small.
+        var ofMeans = Metrics.Pgr.Of(weak.Mean, student.Mean, ceiling.Mean, first.Config.MinGap);
+        return new SeedAggregate(first.Data.Task, first.Config.WeakModel, first.Config.StrongModel, first.Config.Loss,
+            runs.Select(r => r.Config.Seed).ToArray(), weak, student, ceiling, SeedSummary.Of(defined), runs.Count - defined.Count,
+            ofMeans.Value, ofMeans.UndefinedReason);
+    }
+}
