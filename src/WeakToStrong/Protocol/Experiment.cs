@@ -22,6 +22,8 @@ public static class Experiment
         var weakSpec = ModelCatalog.Get(config.WeakModel);
         var strongSpec = ModelCatalog.Get(config.StrongModel);
         var studentLoss = LossRegistry.Create(config.Loss);
+        var chain = config.BootstrapChain();
+        foreach (var name in chain) ModelCatalog.Get(name); // fail before any training on a bad name
         var xent = new SoftCrossEntropy();
 
         // 1. Weak supervisor, trained on A with ground truth; 2. its soft labels on B.
@@ -29,19 +31,35 @@ public static class Experiment
             keep: model => Trainer.Predict(model, split.BInputs, stage: "weak labels on B", progress: progress));
         var weakLabels = new WeakLabelSet(weakSpec.Name, split.BInputs.Select((x, i) => new WeakLabel(x, weak.Extra![i])).ToList());
 
-        // 3. Strong student on the weak labels only (optionally only the confident ones).
-        var studentData = weakLabels.AsTrainingData();
+        // 3. Bootstrapping (optional): weak → M2 → ... → strong, each link trained on the previous link's labels of its own
+        //    slice of B and labelling the next slice. Without it, the student trains on all of B.
+        var slices = Slices(weakLabels.Labels, chain.Count + 1);
+        var labels = slices[0];
+        string labeller = weakSpec.Name;
+        var links = new List<ModelResult>();
+        for (int i = 0; i < chain.Count; i++)
+        {
+            var next = slices[i + 1];
+            var linkSpec = ModelCatalog.Get(chain[i]);
+            var link = Train(linkSpec, $"link {i + 1}", $"B slice {i + 1} (labels of {labeller})", ToTraining(labels), studentLoss,
+                null, config, split, progress, keep: model => Trainer.Predict(model, next.Select(l => l.Input).ToList(), stage: $"link {i + 1} labels", progress: progress));
+            links.Add(link.Result);
+            labels = next.Select((l, j) => new WeakLabel(l.Input, link.Extra![j])).ToList();
+            labeller = linkSpec.Name;
+        }
+
+        // 4. Strong student on weak labels only (optionally only the confident ones).
         int dropped = 0;
         if (config.FilterConfident is { } filter)
         {
-            var kept = studentData.Where(d => !filter.Drops(d.Target)).ToList();
-            dropped = studentData.Count - kept.Count;
-            studentData = kept;
+            var kept = labels.Where(l => !filter.Drops(l.Probabilities)).ToList();
+            dropped = labels.Count - kept.Count;
+            labels = kept;
         }
-        var student = Train(strongSpec, "student", $"B (weak labels of {weakSpec.Name})", studentData, studentLoss,
-            config.StrongLearningRate, config, split, progress);
+        var student = Train(strongSpec, "student", $"B{(chain.Count > 0 ? $" slice {chain.Count + 1}" : "")} (weak labels of {labeller})",
+            ToTraining(labels), studentLoss, config.StrongLearningRate, config, split, progress);
 
-        // 4. Strong ceiling on B with ground truth.
+        // 5. Strong ceiling on B with ground truth.
         var ceiling = Train(strongSpec, "ceiling", "B (ground truth)", OneHot(split.BWithGroundTruth, split.Classes), xent,
             config.StrongLearningRate, config, split, progress);
 
@@ -50,7 +68,7 @@ public static class Experiment
         var weakOnB = Accuracy.Of(weak.Extra!, bTruth).Value;
         var agreement = Agreement(student.TestPredictions, weak.TestPredictions, split.Test.Select(e => e.Label).ToList());
         var pgr = Pgr.Of(weak.Result.TestAccuracy, student.Result.TestAccuracy, ceiling.Result.TestAccuracy, config.MinGap);
-        var result = new ExperimentResult(config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement, dropped,
+        var result = new ExperimentResult(config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement, dropped, links,
             pgr.Gap, pgr.Value, pgr.UndefinedReason, clock.Elapsed.TotalSeconds);
         return (result, weakLabels, weakCorrect);
     }
@@ -75,6 +93,13 @@ public static class Experiment
             auroc, CalibrationError.Expected(test, labels), data.Count, summary.Steps, summary.Seconds);
         return new Trained(result, test, keep?.Invoke(model));
     }
+
+    private static IReadOnlyList<TrainingExample> ToTraining(IReadOnlyList<WeakLabel> labels) =>
+        labels.Select(l => new TrainingExample(l.Input, l.Probabilities)).ToList();
+
+    /// <summary>n contiguous, near-equal slices (B is already shuffled by the split).</summary>
+    private static List<IReadOnlyList<WeakLabel>> Slices(IReadOnlyList<WeakLabel> all, int n) =>
+        Enumerable.Range(0, n).Select(k => (IReadOnlyList<WeakLabel>)all.Skip(all.Count * k / n).Take(all.Count * (k + 1) / n - all.Count * k / n).ToList()).ToList();
 
     private static AgreementAnalysis Agreement(float[][] student, float[][] weak, IReadOnlyList<int> truth)
     {

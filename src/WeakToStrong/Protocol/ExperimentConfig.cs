@@ -13,7 +13,13 @@ public sealed record ExperimentConfig(
     double? StrongLearningRate = null,
     bool LinearProbe = false,
     double MinGap = Metrics.Pgr.DefaultMinGap,
-    ConfidenceFilter? FilterConfident = null);
+    ConfidenceFilter? FilterConfident = null,
+    string? Bootstrap = null)
+{
+    /// <summary>The intermediate models of a bootstrapping chain (comma-separated in Bootstrap), weakest first.</summary>
+    public IReadOnlyList<string> BootstrapChain() =>
+        string.IsNullOrWhiteSpace(Bootstrap) ? [] : Bootstrap.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}
 
 /// <summary>Train the student only on confident weak labels: drop examples whose top weak probability lies in [Low, High].</summary>
 public sealed record ConfidenceFilter(double Low, double High)

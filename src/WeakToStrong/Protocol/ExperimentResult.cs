@@ -27,6 +27,7 @@ public sealed record ExperimentResult(
     double WeakLabelAccuracyOnB,
     AgreementAnalysis StudentWeakAgreement,
     int StudentTrainDroppedByConfidenceFilter,
+    IReadOnlyList<ModelResult> BootstrapLinks,
     double Gap,
     double? Pgr,
     string? PgrUndefinedReason,

@@ -13,9 +13,4 @@ public sealed record WeakLabel(TextInput Input, float[] Probabilities)
 /// The only thing a student trains on: inputs and a supervisor's soft labels. It holds no ground truth, so nothing
 /// downstream of it can leak B's labels into the student.
 /// </summary>
-public sealed record WeakLabelSet(string Supervisor, IReadOnlyList<WeakLabel> Labels)
-{
-    /// <summary>The soft labels as training targets (losses such as xent-hard harden them themselves).</summary>
-    public IReadOnlyList<TrainingExample> AsTrainingData() =>
-        Labels.Select(l => new TrainingExample(l.Input, l.Probabilities)).ToList();
-}
+public sealed record WeakLabelSet(string Supervisor, IReadOnlyList<WeakLabel> Labels);

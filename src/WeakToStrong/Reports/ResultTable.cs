@@ -12,7 +12,7 @@ public static class ResultTable
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]{Markup.Escape(r.Data.Task)}[/]: {c.WeakModel} → {c.StrongModel}, student loss {c.Loss}, seed {c.Seed}")
             .AddColumns("role", "model", "trained on", "lr", "test accuracy", "AUROC", "ECE", "steps", "train time");
-        foreach (var m in new[] { r.Weak, r.Student, r.Ceiling })
+        foreach (var m in new[] { r.Weak }.Concat(r.BootstrapLinks).Concat([r.Student, r.Ceiling]))
             table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), $"{m.LearningRate:G3}",
                 $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}", m.Steps.ToString(), $"{m.TrainSeconds:F0} s");
         console.Write(table);
