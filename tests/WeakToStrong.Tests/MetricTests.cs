@@ -74,8 +74,8 @@ public class SeedSummaryTests
         var s = SeedSummary.Of([0.70, 0.74, 0.78])!;
         Assert.Equal(0.74, s.Mean, 10);
         Assert.Equal(0.04 / Math.Sqrt(3), s.StandardError, 10); // sample sd .04
-        Assert.InRange(s.CiLow, 0.70, 0.74);
-        Assert.InRange(s.CiHigh, 0.74, 0.78);
+        Assert.InRange(s.CiLow, 0.70 - 1e-9, 0.74);
+        Assert.InRange(s.CiHigh, 0.74, 0.78 + 1e-9);
         Assert.Equal(s, SeedSummary.Of([0.70, 0.74, 0.78])); // seeded: the same interval every time
     }
 
