@@ -1,0 +1,17 @@
+namespace WeakToStrong.Data;
+
+/// <summary>
+/// A classification task as loaded from disk: ground-truth examples before any split.
+/// Test is null when the source has no test set; the Splitter then holds one out of Train.
+/// Notes record everything the loader changed (dropped duplicates, conflicts, ...) so that reports can say so.
+/// </summary>
+public sealed record TaskData(
+    string Name,
+    string[] ClassNames,
+    IReadOnlyList<Example> Train,
+    IReadOnlyList<Example>? Test,
+    string Provenance,
+    IReadOnlyList<string> Notes)
+{
+    public int ClassCount => ClassNames.Length;
+}

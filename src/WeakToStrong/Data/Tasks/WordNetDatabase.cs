@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace WeakToStrong.Data.Tasks;
+
+/// <summary>
+/// Just enough of the WordNet 3.0 database files (format: man 5 wndb, man 5 cntlist) for gloss tasks:
+/// synsets with their words and glosses, each lemma's senses in frequency order, and sense-tag counts.
+/// </summary>
+internal sealed class WordNetDatabase
+{
+    internal static readonly char[] PartsOfSpeech = ['n', 'v', 'a', 'r'];
+    private static readonly Dictionary<char, string> FileSuffix = new() { ['n'] = "noun", ['v'] = "verb", ['a'] = "adj", ['r'] = "adv" };
+
+    internal sealed record Synset(char Pos, long Offset, string[] Words, string Gloss)
+    {
+        public string Key => $"{Pos}{Offset:D8}";
+    }
+
+    /// <summary>Synsets by key "n00001740".</summary>
+    public Dictionary<string, Synset> Synsets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Senses of (lemma, pos), most frequent first, as synset keys (index files list them in that order).</summary>
+    public Dictionary<(string Lemma, char Pos), string[]> Senses { get; } = new();
+
+    /// <summary>Sum of semantic-concordance tag counts over a (lemma, pos)'s senses: a usage frequency.</summary>
+    public Dictionary<(string Lemma, char Pos), int> TagCounts { get; } = new();
+
+    public static bool IsInstalled(string dir) =>
+        PartsOfSpeech.All(p => File.Exists(Path.Combine(dir, "data." + FileSuffix[p])) && File.Exists(Path.Combine(dir, "index." + FileSuffix[p])))
+        && File.Exists(Path.Combine(dir, "cntlist.rev"));
+
+    public static WordNetDatabase Load(string dir)
+    {
+        if (!IsInstalled(dir))
+            throw new FileNotFoundException($"WordNet database files not found in {dir}. On Debian/Ubuntu: apt-get install wordnet-base.");
+        var db = new WordNetDatabase();
+        foreach (var pos in PartsOfSpeech)
+        {
+            foreach (var line in File.ReadLines(Path.Combine(dir, "data." + FileSuffix[pos])))
+            {
+                if (line.StartsWith("  ", StringComparison.Ordinal)) continue; // licence header
+                var s = ParseSynset(line, pos);
+                db.Synsets[s.Key] = s;
+            }
+            foreach (var line in File.ReadLines(Path.Combine(dir, "index." + FileSuffix[pos])))
+            {
+                if (line.StartsWith("  ", StringComparison.Ordinal)) continue;
+                // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
+                var t = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                int synsetCount = int.Parse(t[2], CultureInfo.InvariantCulture);
+                db.Senses[(t[0], pos)] = t[^synsetCount..].Select(o => $"{pos}{o}").ToArray();
+            }
+        }
+        foreach (var line in File.ReadLines(Path.Combine(dir, "cntlist.rev")))
+        {
+            // sense_key sense_number tag_cnt; sense_key = lemma%ss_type:lex_filenum:lex_id:head_word:head_id
+            var t = line.Split(' ');
+            if (t.Length < 3) continue;
+            int pct = t[0].IndexOf('%');
+            char pos = t[0][pct + 1] switch { '1' => 'n', '2' => 'v', '3' or '5' => 'a', '4' => 'r', _ => '?' };
+            if (pos == '?') continue;
+            var key = (t[0][..pct], pos);
+            db.TagCounts[key] = db.TagCounts.GetValueOrDefault(key) + int.Parse(t[2], CultureInfo.InvariantCulture);
+        }
+        return db;
+    }
+
+    private static Synset ParseSynset(string line, char pos)
+    {
+        // synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] [frames...] | gloss
+        int bar = line.IndexOf(" | ", StringComparison.Ordinal);
+        var head = line[..bar].Split(' ');
+        long offset = long.Parse(head[0], CultureInfo.InvariantCulture);
+        int wordCount = int.Parse(head[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var words = new string[wordCount];
+        for (int i = 0; i < wordCount; i++)
+        {
+            var w = head[4 + 2 * i];
+            int marker = w.IndexOf('('); // adjective syntactic markers: (a), (p), (ip)
+            words[i] = marker > 0 ? w[..marker] : w;
+        }
+        return new Synset(pos, offset, words, CleanGloss(line[(bar + 3)..]));
+    }
+
+    /// <summary>The definition without its quoted example sentences: `draw air into the lungs; "I can breathe"` → `draw air into the lungs`.</summary>
+    internal static string CleanGloss(string gloss)
+    {
+        // Split on ';' outside double quotes, so an example sentence containing ';' stays one piece.
+        var parts = new List<string>();
+        var current = new System.Text.StringBuilder();
+        bool inQuote = false;
+        foreach (char c in gloss)
+        {
+            if (c == '"') inQuote = !inQuote;
+            if (c == ';' && !inQuote) { parts.Add(current.ToString()); current.Clear(); }
+            else current.Append(c);
+        }
+        parts.Add(current.ToString());
+        return string.Join("; ", parts.Select(p => p.Trim()).Where(p => p.Length > 0 && !p.StartsWith('"'))).Trim();
+    }
+}

@@ -1,0 +1,89 @@
+using WeakToStrong.Data;
+using WeakToStrong.Data.Tasks;
+using Xunit.Abstractions;
+
+namespace WeakToStrong.Tests.Data;
+
+public class BuiltinTaskTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void WordNetGloss_LoadsBalancedWithDisjointWords()
+    {
+        var task = BuiltinTasks.Load("wordnet-gloss");
+        Assert.Equal(["no", "yes"], task.ClassNames);
+        Assert.NotNull(task.Test);
+        Assert.Empty(task.Notes); // nothing dropped: the files are clean
+        Assert.InRange(task.Train.Count, 2000, 3000);
+        Assert.InRange(task.Test!.Count, 500, 700);
+        Assert.Equal(0.5, Balancer.MajorityRate(task.Train));
+        Assert.Equal(0.5, Balancer.MajorityRate(task.Test));
+        var trainWords = task.Train.Select(e => e.Input.Text).ToHashSet();
+        Assert.DoesNotContain(task.Test, e => trainWords.Contains(e.Input.Text));
+        Assert.All(task.Train, e => Assert.False(string.IsNullOrEmpty(e.Input.TextPair)));
+    }
+
+    [Fact]
+    public void UnknownTask_ListsAvailableTasks()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => BuiltinTasks.Load("no-such-task"));
+        Assert.Contains("no-such-task", ex.Message);
+        Assert.Contains("wordnet-gloss", ex.Message);
+        Assert.Contains("wordnet-gloss", BuiltinTasks.Names());
+    }
+
+    /// <summary>
+    /// Rebuilds wordnet-gloss from the installed WordNet files and compares with the committed files byte for byte.
+    /// xunit 2 has no dynamic skip, so without Debian's wordnet-base this test passes as a no-op (and says so).
+    /// Set W2S_REGENERATE_DATA=1 to write the files into the repository's data/ folder instead of comparing.
+    /// </summary>
+    [Fact]
+    public void WordNetGlossBuilder_ReproducesCommittedFiles()
+    {
+        if (!WordNetGlossTask.IsInstalled())
+        {
+            output.WriteLine($"wordnet-base not installed ({WordNetGlossTask.DefaultWordNetDir}); nothing to compare, test is a no-op.");
+            return;
+        }
+        var committed = Path.Combine(RepoRoot(), "data", WordNetGlossTask.Name);
+        if (Environment.GetEnvironmentVariable("W2S_REGENERATE_DATA") == "1")
+        {
+            var s = WordNetGlossTask.Write(committed);
+            output.WriteLine($"wrote {committed}: {s}");
+            return;
+        }
+        var dir = Directory.CreateTempSubdirectory("w2s-wordnet-").FullName;
+        try
+        {
+            var summary = WordNetGlossTask.Write(dir);
+            output.WriteLine(summary.ToString());
+            foreach (var file in new[] { "train.jsonl", "test.jsonl", "task.json" })
+                Assert.True(File.ReadAllBytes(Path.Combine(committed, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, file))),
+                    $"{file} differs from the committed {Path.Combine(committed, file)}");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void GlossCleaning_DropsQuotedExamples()
+    {
+        Assert.Equal("draw air into, and expel out of, the lungs",
+            WordNetDatabase.CleanGloss("draw air into, and expel out of, the lungs; \"I can breathe; really\"; \"The patient is respiring\"  "));
+        Assert.Equal("a; b", WordNetDatabase.CleanGloss("a; b; \"ex\""));
+    }
+
+    [Fact]
+    public void LeakCheck_CatchesInflections()
+    {
+        Assert.True(WordNetGlossTask.Leaks("make", "the act of making something"));
+        Assert.True(WordNetGlossTask.Leaks("take_off", "to take something off"));
+        Assert.False(WordNetGlossTask.Leaks("dog", "a domesticated carnivore"));
+    }
+
+    /// <summary>The committed data folder, or the copy next to the test assembly when run outside the repository.</summary>
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "WeakToStrong.slnx"))) return d.FullName;
+        return AppContext.BaseDirectory;
+    }
+}
