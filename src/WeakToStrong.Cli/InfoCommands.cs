@@ -15,7 +15,7 @@ internal static class InfoCommands
         command.SetAction(_ => CliErrors.Guard(() =>
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "classes", "train pool", "test", "source");
-            foreach (var name in BuiltinTasks.Names)
+            foreach (var name in BuiltinTasks.Names())
             {
                 var task = BuiltinTasks.Load(name);
                 table.AddRow(name, string.Join(" / ", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),

@@ -13,7 +13,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "Built-in task (see `w2s tasks`)", DefaultValueFactory = _ => BuiltinTasks.Default };
+        var task = new Option<string>("--task") { Description = "Built-in task (see `w2s tasks`)", DefaultValueFactory = _ => BuiltinTasks.DefaultTask };
         var data = new Option<string?>("--data") { Description = "Your own task: a JSONL file with `text`, optional `text_pair`, and `label` (0/1, booleans or class names); a test set is held out of it unless --test is given" };
         var test = new Option<string?>("--test") { Description = "A separate JSONL test set for --data" };
         var textField = new Option<string>("--text-field") { Description = "JSON field of the text", DefaultValueFactory = _ => "text" };
