@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Spectre.Console;
 using WeakToStrong.Cli;
+
+// Redirected output (logs, CI) has no width: keep tables on one line per row instead of wrapping at 80 columns.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 
 var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burns et al., 2023) on a CPU")
 {
