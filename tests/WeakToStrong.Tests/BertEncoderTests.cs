@@ -10,7 +10,7 @@ namespace WeakToStrong.Tests;
 public class BertEncoderTests(ITestOutputHelper output)
 {
     // Different lengths (so the batch pads), symbols the tokenizer must keep, and one sentence pair.
-    private static readonly TextInput[] Inputs =
+    internal static readonly TextInput[] Inputs =
     [
         TextInput.Of("The quick brown fox jumps over the lazy dog."),
         TextInput.Of("Great coffee."),
@@ -83,49 +83,5 @@ public class BertEncoderTests(ITestOutputHelper output)
     {
         public IReadOnlyCollection<OrtValue> Items { get; } = items.ToList();
         public void Dispose() { foreach (var v in Items) v.Dispose(); }
-    }
-
-    [Fact]
-    public void TruncatedLayerModelsRunAndCountParameters()
-    {
-        using var full = BertClassifier.MiniLM(layers: 6, classes: 2);
-        // Embeddings 11,918,592 + 6 layers x 1,774,464 + head 384 x 2 (the ONNX pooler is not used).
-        Assert.Equal(11_918_592 + 6 * 1_774_464 + 768, full.ParameterCount);
-
-        using var small = BertClassifier.MiniLM(layers: 1, classes: 3, maxLength: 16);
-        Assert.Equal(1, small.Encoder.Config.Layers);
-        Assert.Equal(11_918_592 + 1_774_464 + 384 * 3, small.ParameterCount);
-
-        var batch = Inputs.Select(small.Encode).ToList();
-        Assert.Equal(4, small.TruncatedCount); // the three long texts and the pair (7 + 7 + 3 special) exceed 16
-        Assert.All(batch, e => Assert.True(e.Ids.Length <= 16));
-
-        using (no_grad())
-        {
-            using var logits = small.Logits(batch);
-            Assert.Equal(new long[] { Inputs.Length, 3 }, logits.shape);
-            Assert.Equal(0f, logits.abs().max().item<float>()); // zero-initialised head
-            using var pooled = small.Embed(batch);
-            Assert.Equal(new long[] { Inputs.Length, 384 }, pooled.shape);
-            using var pooledFull = full.Embed(batch);
-            // A 1-layer truncation is a different function, not the full model.
-            Assert.True((pooled - pooledFull).abs().max().item<float>() > 1e-2);
-        }
-
-        small.FreezeBody();
-        Assert.Equal(384 * 3, small.TrainableParameterCount);
-    }
-
-    [Fact]
-    public void PaddingDoesNotChangeEmbeddings()
-    {
-        using var model = BertClassifier.MiniLM(layers: 2, classes: 2);
-        var batch = Inputs.Select(model.Encode).ToList();
-        using (no_grad())
-        {
-            using var together = model.Embed(batch);
-            using var alone = model.Embed([batch[1]]);
-            Assert.True((together[1] - alone[0]).abs().max().item<float>() < 1e-5);
-        }
     }
 }

@@ -12,7 +12,8 @@ public sealed record WordPieceEncoding(long[] Ids, long[] TypeIds, bool Truncate
 /// <summary>
 /// The reference BERT uncased tokenizer (BasicTokenizer + WordPiece), written out rule by rule. We do not use
 /// Microsoft.ML.Tokenizers because it silently drops characters such as <c>$ &lt; &gt; = + ^ | ~</c> that the reference keeps
-/// as punctuation tokens, which changes the embeddings of real texts.
+/// as punctuation tokens, which changes the embeddings of real texts. Literal "[SEP]" etc. in input text are tokenized as
+/// plain text (HuggingFace maps them to the special ids), so user text cannot inject segment boundaries.
 /// </summary>
 public sealed class WordPieceTokenizer
 {
