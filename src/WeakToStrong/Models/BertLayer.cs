@@ -1,0 +1,46 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>One post-LayerNorm BERT transformer layer, without dropout so that training and inference are deterministic.</summary>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly int _heads;
+    // Q, K and V in one Linear: one matmul instead of three.
+    internal readonly Linear qkv;
+    internal readonly Linear attention_out;
+    internal readonly LayerNorm attention_norm;
+    internal readonly Linear intermediate;
+    internal readonly Linear output;
+    internal readonly LayerNorm output_norm;
+
+    public BertLayer(BertConfig config) : base(nameof(BertLayer))
+    {
+        _heads = config.Heads;
+        qkv = nn.Linear(config.Hidden, 3 * config.Hidden);
+        attention_out = nn.Linear(config.Hidden, config.Hidden);
+        attention_norm = nn.LayerNorm(config.Hidden, config.LayerNormEps);
+        intermediate = nn.Linear(config.Hidden, config.Intermediate);
+        output = nn.Linear(config.Intermediate, config.Hidden);
+        output_norm = nn.LayerNorm(config.Hidden, config.LayerNormEps);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, T, H]</param>
+    /// <param name="keep">[B, 1, 1, T] bool, true where a key position is a real token.</param>
+    public override Tensor forward(Tensor x, Tensor keep)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1], h = x.shape[2];
+        // [B, T, 3, heads, d] -> [3, B, heads, T, d]
+        var parts = qkv.forward(x).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep)
+            .transpose(1, 2).reshape(b, t, h);
+        x = attention_norm.forward(x + attention_out.forward(context));
+        // Exact (erf) GELU, as BERT uses.
+        var ffn = output.forward(nn.functional.gelu(intermediate.forward(x)));
+        return output_norm.forward(x + ffn).MoveToOuterDisposeScope();
+    }
+}
