@@ -26,6 +26,8 @@ internal static class RunCommand
         var seeds = new Option<int>("--seeds") { Description = "Repeat the whole protocol with this many consecutive seeds and summarise (mean, standard error, bootstrap 95% interval)", DefaultValueFactory = _ => 1 };
         var filter = new Option<string?>("--filter-confident") { Description = "LOW,HIGH: train the student only on confident weak labels, dropping those whose top probability lies in [LOW, HIGH] (two classes: 0.5,0.75 drops positive probabilities in [0.25, 0.75])" };
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Bootstrapping: intermediate models between weak and strong, weakest first, e.g. minilm-l2,minilm-l4; B is cut into one slice per link" };
+        var genft = new Option<bool>("--genft") { Description = "Generative finetuning: masked-LM on the training pool's texts before supervised training, for both student and ceiling" };
+        var genftTest = new Option<bool>("--genft-include-test") { Description = "Let generative finetuning also read the test inputs (without labels)" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
         var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split into micro-batches to save memory)", DefaultValueFactory = _ => 32 };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
@@ -41,7 +43,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, epochs, microBatch, weakLr, strongLr, probe,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, epochs, microBatch, weakLr, strongLr, probe,
             maxTrain, maxTest, minGap, threads, output, force, json,
         };
         command.SetAction(r => CliErrors.Guard(() =>
@@ -54,7 +56,7 @@ internal static class RunCommand
                 : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
-                ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap));
+                ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest));
             // Validate names before any work.
             WeakToStrong.Models.ModelCatalog.Get(config.WeakModel);
             WeakToStrong.Models.ModelCatalog.Get(config.StrongModel);
@@ -107,9 +109,13 @@ internal static class RunCommand
         return command;
     }
 
-    private static string RunName(string task, ExperimentConfig c, string? seedPart = null) =>
-        $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}{(c.LinearProbe ? "_probe" : "")}" +
-        $"{(c.FilterConfident is { } f ? $"_filter{f.Low}-{f.High}" : "")}{(c.Bootstrap is { } b ? $"_via_{b.Replace(',', '+')}" : "")}_{seedPart ?? $"seed{c.Seed}"}";
+    /// <summary>A readable folder name plus a short hash of the whole configuration, so runs that differ never share a folder.</summary>
+    private static string RunName(string task, ExperimentConfig c, string? seedPart = null)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(Json.Serialize(c with { Seed = 0 }))), 0, 4);
+        return $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
+    }
 
     private static ConfidenceFilter? ParseFilter(string? text)
     {

@@ -18,6 +18,9 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     public BertConfig Config { get; }
 
+    /// <summary>The token embedding matrix [vocab, hidden]; the masked-LM head ties its output layer to it.</summary>
+    public Tensor WordEmbeddings => word_embeddings.weight!;
+
     public BertEncoder(BertConfig config) : base(nameof(BertEncoder))
     {
         Config = config;

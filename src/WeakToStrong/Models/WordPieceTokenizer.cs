@@ -42,6 +42,7 @@ public sealed class WordPieceTokenizer
         UnkId = Id("[UNK]");
         ClsId = Id("[CLS]");
         SepId = Id("[SEP]");
+        MaskId = Id("[MASK]");
     }
 
     /// <summary>Reads a vocab.txt (one token per line; the line number is the id).</summary>
@@ -58,6 +59,7 @@ public sealed class WordPieceTokenizer
     public int UnkId { get; }
     public int ClsId { get; }
     public int SepId { get; }
+    public int MaskId { get; }
 
     public string Token(int id) => _vocab[id];
 

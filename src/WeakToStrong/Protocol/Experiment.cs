@@ -24,6 +24,7 @@ public static class Experiment
         var studentLoss = LossRegistry.Create(config.Loss);
         var chain = config.BootstrapChain();
         foreach (var name in chain) ModelCatalog.Get(name); // fail before any training on a bad name
+        var prepareStrong = GenerativeStep(config, split, progress);
         var xent = new SoftCrossEntropy();
 
         // 1. Weak supervisor, trained on A with ground truth; 2. its soft labels on B.
@@ -57,11 +58,11 @@ public static class Experiment
             labels = kept;
         }
         var student = Train(strongSpec, "student", $"B{(chain.Count > 0 ? $" slice {chain.Count + 1}" : "")} (weak labels of {labeller})",
-            ToTraining(labels), studentLoss, config.StrongLearningRate, config, split, progress);
+            ToTraining(labels), studentLoss, config.StrongLearningRate, config, split, progress, prepare: prepareStrong);
 
         // 5. Strong ceiling on B with ground truth.
         var ceiling = Train(strongSpec, "ceiling", "B (ground truth)", OneHot(split.BWithGroundTruth, split.Classes), xent,
-            config.StrongLearningRate, config, split, progress);
+            config.StrongLearningRate, config, split, progress, prepare: prepareStrong);
 
         var bTruth = split.BWithGroundTruth.Select(e => e.Label).ToList();
         var weakCorrect = weakLabels.Labels.Select((l, i) => l.HardLabel == bTruth[i]).ToArray();
@@ -78,10 +79,12 @@ public static class Experiment
     /// <summary>Builds a fresh model (seeded), trains it, scores it on test, optionally uses it once more, and frees it.</summary>
     private static Trained Train(
         ModelSpec spec, string role, string trainedOn, IReadOnlyList<TrainingExample> data, ILoss loss, double? learningRate,
-        ExperimentConfig config, ExperimentSplit split, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null)
+        ExperimentConfig config, ExperimentSplit split, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null,
+        Action<Classifier>? prepare = null)
     {
         manual_seed(config.Seed);
         using var model = spec.Create(split.Classes);
+        prepare?.Invoke(model);
         var train = new TrainConfig(learningRate ?? spec.DefaultLearningRate, config.BatchSize, config.MicroBatchSize, config.Epochs,
             config.Seed, config.LinearProbe && spec.Layers > 0);
         var summary = Trainer.Train(model, data, loss, train, $"{role} {spec.Name}", progress);
@@ -92,6 +95,29 @@ public static class Experiment
         var result = new ModelResult(role, spec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
             auroc, CalibrationError.Expected(test, labels), data.Count, summary.Steps, summary.Seconds);
         return new Trained(result, test, keep?.Invoke(model));
+    }
+
+    /// <summary>
+    /// Generative finetuning of the strong model (masked LM on the training pool's texts, never the test inputs unless
+    /// asked), run once and applied to both the student and the ceiling, as in the paper. Null when not asked for.
+    /// </summary>
+    private static Action<Classifier>? GenerativeStep(ExperimentConfig config, ExperimentSplit split, IProgress<StageProgress>? progress)
+    {
+        if (!config.GenerativeFinetuning) return null;
+        var texts = split.A.Select(e => e.Input).Concat(split.BInputs)
+            .Concat(config.GenerativeIncludesTestInputs ? split.Test.Select(e => e.Input) : []).ToList();
+        Dictionary<string, Tensor>? tuned = null;
+        return model =>
+        {
+            if (model is not BertClassifier bert)
+                throw new ArgumentException($"generative finetuning needs a transformer strong model, not {config.StrongModel}");
+            if (tuned is null)
+            {
+                GenerativeFinetuning.Run(bert, texts, new GenerativeConfig(Seed: config.Seed), progress);
+                tuned = bert.Encoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+            }
+            else bert.Encoder.load_state_dict(tuned);
+        };
     }
 
     private static IReadOnlyList<TrainingExample> ToTraining(IReadOnlyList<WeakLabel> labels) =>

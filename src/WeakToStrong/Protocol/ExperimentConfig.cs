@@ -14,7 +14,9 @@ public sealed record ExperimentConfig(
     bool LinearProbe = false,
     double MinGap = Metrics.Pgr.DefaultMinGap,
     ConfidenceFilter? FilterConfident = null,
-    string? Bootstrap = null)
+    string? Bootstrap = null,
+    bool GenerativeFinetuning = false,
+    bool GenerativeIncludesTestInputs = false)
 {
     /// <summary>The intermediate models of a bootstrapping chain (comma-separated in Bootstrap), weakest first.</summary>
     public IReadOnlyList<string> BootstrapChain() =>
