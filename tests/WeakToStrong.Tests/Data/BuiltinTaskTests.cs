@@ -20,6 +20,11 @@ public class BuiltinTaskTests(ITestOutputHelper output)
         var trainWords = task.Train.Select(e => e.Input.Text).ToHashSet();
         Assert.DoesNotContain(task.Test, e => trainWords.Contains(e.Input.Text));
         Assert.All(task.Train, e => Assert.False(string.IsNullOrEmpty(e.Input.TextPair)));
+        // Every word in exactly one example and every gloss in at most one, across train and test: a word or a gloss
+        // seen in half A says nothing about the label of an example in half B or in the test set.
+        var all = task.Train.Concat(task.Test).ToList();
+        Assert.Equal(all.Count, all.Select(e => e.Input.Text).Distinct().Count());
+        Assert.Equal(all.Count, all.Select(e => e.Input.TextPair).Distinct().Count());
     }
 
     [Fact]

@@ -11,9 +11,15 @@ internal sealed class WordNetDatabase
     internal static readonly char[] PartsOfSpeech = ['n', 'v', 'a', 'r'];
     private static readonly Dictionary<char, string> FileSuffix = new() { ['n'] = "noun", ['v'] = "verb", ['a'] = "adj", ['r'] = "adv" };
 
-    internal sealed record Synset(char Pos, long Offset, string[] Words, string Gloss)
+    /// <summary>A synset. Pos is the file's part of speech (satellite adjectives 's' count as 'a'); LexFile is the
+    /// lexicographer file number (e.g. 5 = noun.animal, 13 = noun.food); Pointers are (symbol, target key) pairs
+    /// such as ("@", hypernym), ("!", antonym), ("&amp;", similar-to).</summary>
+    internal sealed record Synset(char Pos, long Offset, string[] Words, string Gloss, int LexFile, IReadOnlyList<(string Symbol, string Target)> Pointers)
     {
         public string Key => $"{Pos}{Offset:D8}";
+
+        public IEnumerable<string> Targets(string symbol) =>
+            Pointers.Where(p => p.Symbol == symbol).Select(p => p.Target);
     }
 
     /// <summary>Synsets by key "n00001740".</summary>
@@ -79,7 +85,18 @@ internal sealed class WordNetDatabase
             int marker = w.IndexOf('('); // adjective syntactic markers: (a), (p), (ip)
             words[i] = marker > 0 ? w[..marker] : w;
         }
-        return new Synset(pos, offset, words, CleanGloss(line[(bar + 3)..]));
+        int lexFile = int.Parse(head[1], CultureInfo.InvariantCulture);
+        int p = 4 + 2 * wordCount;
+        int pointerCount = int.Parse(head[p], CultureInfo.InvariantCulture);
+        var pointers = new List<(string, string)>(pointerCount);
+        for (int i = 0; i < pointerCount; i++)
+        {
+            // pointer_symbol synset_offset pos source/target
+            var symbol = head[p + 1 + 4 * i];
+            var targetPos = head[p + 3 + 4 * i][0] is 's' ? 'a' : head[p + 3 + 4 * i][0];
+            pointers.Add((symbol, $"{targetPos}{head[p + 2 + 4 * i]}"));
+        }
+        return new Synset(pos, offset, words, CleanGloss(line[(bar + 3)..]), lexFile, pointers);
     }
 
     /// <summary>The definition without its quoted example sentences: `draw air into the lungs; "I can breathe"` → `draw air into the lungs`.</summary>

@@ -4,38 +4,44 @@ using System.Text.Json;
 
 namespace WeakToStrong.Data.Tasks;
 
-/// <summary>How to build wordnet-gloss. TrainWords/TestWords are words; each word gives one positive and one negative example.</summary>
+/// <summary>How to build wordnet-gloss. TrainExamples/TestExamples are even: half positives, half negatives.
+/// CandidatePool is how many of the most frequent usable lemmas the words are drawn from.</summary>
 public sealed record WordNetGlossOptions(
     int Seed = 0,
-    int TrainWords = 1200,
-    int TestWords = 300,
-    int CandidatePool = 3000,
+    int TrainExamples = 2400,
+    int TestExamples = 600,
+    int CandidatePool = 4600,
     string WordNetDir = WordNetGlossTask.DefaultWordNetDir);
 
-/// <summary>What a build produced (counts per split, and per part of speech as "n"/"v"/"a"/"r").</summary>
+/// <summary>What a build produced: counts per split, words per part of speech ("n"/"v"/"a"/"r"), and how often the
+/// gloss contains the word's stem among positives and negatives (the surface cue a bag of words can use).</summary>
 public sealed record WordNetGlossSummary(
-    int TrainExamples, int TestExamples, int TrainWords, int TestWords,
-    IReadOnlyDictionary<string, int> WordsByPos, IReadOnlyList<string> Notes)
+    int TrainExamples, int TestExamples,
+    IReadOnlyDictionary<string, int> WordsByPos, double PositiveStemOverlap, double NegativeStemOverlap, IReadOnlyList<string> Notes)
 {
     public override string ToString() =>
-        $"{TrainExamples} train examples ({TrainWords} words), {TestExamples} test examples ({TestWords} words); words by POS: " +
+        $"{TrainExamples} train examples, {TestExamples} test examples (one word each); words by POS: " +
         string.Join(", ", WordsByPos.Select(kv => $"{kv.Key} {kv.Value}")) +
+        $"; gloss contains the word's stem: {PositiveStemOverlap:P1} of positives, {NegativeStemOverlap:P1} of negatives" +
         (Notes.Count > 0 ? "; " + string.Join("; ", Notes) : "");
 }
 
 /// <summary>
 /// Builds the built-in task "wordnet-gloss": does this WordNet gloss define this word?
 /// text = a word (underscores → spaces), text_pair = a gloss without its example sentences, label 1 = "yes".
-/// <para>Design, so that surface cues do not solve it:</para>
+/// <para>Design, so that neither memorising words nor memorising glosses helps:</para>
 /// <list type="bullet">
 /// <item>Words are common ones: a seeded sample of the CandidatePool most sense-tagged lemmas (cntlist.rev), each with
-///   its most frequent part of speech, so a pretrained model may know them. Capitalised (proper-noun) forms are skipped.</item>
-/// <item>The positive gloss is the word's most frequent sense. Words whose gloss contains the word's stem are skipped
-///   (that would give the answer away); each synset is used by at most one word, so every gloss is unique.</item>
-/// <item>The negative gloss is another chosen word's positive gloss of the same part of speech in the same split (a
-///   seeded derangement). So every word and every gloss occurs exactly once as positive and once as negative: neither
-///   alone predicts the label. A negative never belongs to one of the word's own senses and never contains its stem.</item>
-/// <item>Train and test words are disjoint (split by word, seeded), and so are their glosses. Both splits are 50/50.</item>
+///   its most frequent part of speech, so a pretrained model may know them. Capitalised (proper-noun) forms are skipped.
+///   A gloss is a word's most frequent sense; each synset and each gloss text is used by at most one candidate.</item>
+/// <item>Every word occurs in exactly one example of the whole task, and every gloss in at most one. Candidates are
+///   grouped in triples of one part of speech: the first word gets its own gloss (positive), the second gets the gloss
+///   of the third (negative), and the third word appears nowhere. A negative is never a gloss of, or a synset linked
+///   by a WordNet pointer to, any sense of the word, nor a synset that contains the word.</item>
+/// <item>Glosses that contain the word's stem are kept: that is WordNet's natural distribution, and exactly the
+///   surface cue a weak bag-of-words supervisor can learn, while meaning is what a pretrained encoder adds.</item>
+/// <item>Triples are split between train and test (seeded), so train and test words and glosses are disjoint.
+///   Both splits are exactly 50/50, and so is every part of speech within a split.</item>
 /// </list>
 /// Deterministic: the same WordNet files and options give byte-identical output.
 /// </summary>
@@ -58,12 +64,18 @@ public static class WordNetGlossTask
         return summary;
     }
 
-    private sealed record Word(string Lemma, char Pos, WordNetDatabase.Synset Sense, HashSet<string> AllSenses);
+    /// <summary>A candidate word: its most frequent sense, and every synset a negative gloss must not come from
+    /// (all its senses, and everything those senses point to).</summary>
+    private sealed record Word(string Lemma, char Pos, WordNetDatabase.Synset Sense, HashSet<string> Senses, HashSet<string> Related);
 
-    private sealed record Row(string Text, string Gloss, int Label, char Pos);
+    private sealed record Row(string Text, string Gloss, int Label, char Pos, bool StemOverlap);
+
+    private sealed record Triple(Word Positive, Word Negative, Word Donor);
 
     private static (List<Row> Train, List<Row> Test, WordNetGlossSummary Summary) Build(WordNetGlossOptions o)
     {
+        if (o.TrainExamples % 2 != 0 || o.TestExamples % 2 != 0)
+            throw new ArgumentException("TrainExamples and TestExamples must be even (half positives, half negatives).");
         var db = WordNetDatabase.Load(o.WordNetDir);
         var notes = new List<string>();
 
@@ -76,6 +88,7 @@ public static class WordNetGlossTask
             .OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal);
 
         var usedSynsets = new HashSet<string>(StringComparer.Ordinal);
+        var usedGlosses = new HashSet<string>(StringComparer.Ordinal);
         var candidates = new List<Word>();
         foreach (var (lemma, (pos, _)) in ranked)
         {
@@ -84,55 +97,67 @@ public static class WordNetGlossTask
             var sense = db.Synsets[senses[0]];
             var form = sense.Words.FirstOrDefault(w => string.Equals(w, lemma, StringComparison.OrdinalIgnoreCase));
             if (form is null || form.Any(char.IsUpper)) continue;        // proper nouns and oddities
-            if (!IsUsableGloss(sense.Gloss) || Leaks(lemma, sense.Gloss)) continue;
+            if (!IsUsableGloss(sense.Gloss)) continue;
             if (!usedSynsets.Add(sense.Key)) continue;                    // a synonym already took this gloss
-            candidates.Add(new Word(lemma, pos, sense, senses.ToHashSet(StringComparer.Ordinal)));
+            if (!usedGlosses.Add(sense.Gloss)) continue;                  // distinct synsets can share a gloss's wording
+            var related = senses.ToHashSet(StringComparer.Ordinal);
+            foreach (var s in senses) related.UnionWith(db.Synsets[s].Pointers.Select(p => p.Target));
+            candidates.Add(new Word(lemma, pos, sense, senses.ToHashSet(StringComparer.Ordinal), related));
         }
-        if (candidates.Count < o.TrainWords + o.TestWords)
-            throw new InvalidOperationException($"Only {candidates.Count} candidate words; raise CandidatePool or ask for fewer words.");
 
+        // Triples of one part of speech from the shuffled pool; then the triples are shuffled and dealt to test and train.
         var rng = new SeededRandom(o.Seed, "wordnet-gloss/words");
         rng.Shuffle(candidates);
-        var testWords = candidates.Take(o.TestWords).ToList();
-        var trainWords = candidates.Skip(o.TestWords).Take(o.TrainWords).ToList();
+        var triples = new List<Triple>();
+        foreach (var pos in WordNetDatabase.PartsOfSpeech)
+        {
+            var group = candidates.Where(w => w.Pos == pos).ToList();
+            for (int i = 0; i + 2 < group.Count; i += 3) triples.Add(new Triple(group[i], group[i + 1], group[i + 2]));
+        }
+        new SeededRandom(o.Seed, "wordnet-gloss/triples").Shuffle(triples);
+        int testTriples = o.TestExamples / 2, trainTriples = o.TrainExamples / 2;
+        if (triples.Count < testTriples + trainTriples)
+            throw new InvalidOperationException(
+                $"Only {triples.Count} word triples from {candidates.Count} candidates; raise CandidatePool or ask for fewer examples.");
+        notes.AddRange(triples.Count > testTriples + trainTriples
+            ? [$"{triples.Count - testTriples - trainTriples} of {triples.Count} word triples unused"] : []);
 
-        var train = MakeExamples(trainWords, new SeededRandom(o.Seed, "wordnet-gloss/train"), "train", notes);
-        var test = MakeExamples(testWords, new SeededRandom(o.Seed, "wordnet-gloss/test"), "test", notes);
-        var byPos = trainWords.Concat(testWords).GroupBy(w => w.Pos.ToString())
+        var test = MakeExamples(triples.Take(testTriples).ToList(), new SeededRandom(o.Seed, "wordnet-gloss/test"), "test");
+        var train = MakeExamples(triples.Skip(testTriples).Take(trainTriples).ToList(), new SeededRandom(o.Seed, "wordnet-gloss/train"), "train");
+        var all = train.Concat(test).ToList();
+        var byPos = all.GroupBy(r => r.Pos.ToString())
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
-        var summary = new WordNetGlossSummary(train.Count, test.Count, train.Count / 2, test.Count / 2, byPos, notes);
+        double Overlap(int label) => all.Where(r => r.Label == label).Average(r => r.StemOverlap ? 1.0 : 0.0);
+        var summary = new WordNetGlossSummary(train.Count, test.Count, byPos, Overlap(1), Overlap(0), notes);
         return (train, test, summary);
     }
 
-    /// <summary>One positive and one negative per word; negatives are a same-POS derangement of the positives.</summary>
-    private static List<Row> MakeExamples(List<Word> words, SeededRandom rng, string split, List<string> notes)
+    /// <summary>One positive and one negative per triple. Within a part of speech, donors are reassigned (swaps) where
+    /// a donor's gloss is not a fair negative for its triple's negative word.</summary>
+    private static List<Row> MakeExamples(List<Triple> triples, SeededRandom rng, string split)
     {
         var rows = new List<Row>();
         foreach (var pos in WordNetDatabase.PartsOfSpeech)
         {
-            var group = words.Where(w => w.Pos == pos).ToList();
-            if (group.Count < 2)
-            {
-                if (group.Count == 1) notes.Add($"{split}: dropped the only '{pos}' word '{group[0].Lemma}' (no negative partner)");
-                continue;
-            }
-            // Start from a cyclic shift of the (already shuffled) group, then repair violations by swapping negatives.
-            var neg = Enumerable.Range(0, group.Count).Select(i => (i + 1) % group.Count).ToArray();
-            bool Ok(int i, int j) => i != j && IsFairNegative(group[i], group[j].Sense);
+            var group = triples.Where(t => t.Positive.Pos == pos).ToList();
+            var donor = Enumerable.Range(0, group.Count).ToArray();
+            bool Ok(int i, int d) => IsFairNegative(group[i].Negative, group[d].Donor.Sense);
             for (int i = 0; i < group.Count; i++)
             {
-                if (Ok(i, neg[i])) continue;
+                if (Ok(i, donor[i])) continue;
                 var order = Enumerable.Range(0, group.Count).ToList();
                 rng.Shuffle(order);
-                int k = order.FirstOrDefault(k => Ok(i, neg[k]) && Ok(k, neg[i]), -1);
-                if (k < 0) throw new InvalidOperationException($"No fair negative for '{group[i].Lemma}' in {split}.");
-                (neg[i], neg[k]) = (neg[k], neg[i]);
+                int k = order.FirstOrDefault(k => Ok(i, donor[k]) && Ok(k, donor[i]), -1);
+                if (k < 0) throw new InvalidOperationException($"No fair negative for '{group[i].Negative.Lemma}' in {split}.");
+                (donor[i], donor[k]) = (donor[k], donor[i]);
             }
             for (int i = 0; i < group.Count; i++)
             {
-                var text = group[i].Lemma.Replace('_', ' ');
-                rows.Add(new Row(text, group[i].Sense.Gloss, 1, pos));
-                rows.Add(new Row(text, group[neg[i]].Sense.Gloss, 0, pos));
+                var p = group[i].Positive;
+                var n = group[i].Negative;
+                var g = group[donor[i]].Donor.Sense.Gloss;
+                rows.Add(new Row(p.Lemma.Replace('_', ' '), p.Sense.Gloss, 1, pos, Leaks(p.Lemma, p.Sense.Gloss)));
+                rows.Add(new Row(n.Lemma.Replace('_', ' '), g, 0, pos, Leaks(n.Lemma, g)));
             }
         }
         rng.Shuffle(rows);
@@ -140,10 +165,10 @@ public static class WordNetGlossTask
     }
 
     private static bool IsFairNegative(Word word, WordNetDatabase.Synset other) =>
-        !word.AllSenses.Contains(other.Key)
+        !word.Related.Contains(other.Key)
+        && !other.Pointers.Any(p => word.Senses.Contains(p.Target))
         && !other.Words.Any(w => string.Equals(w, word.Lemma, StringComparison.OrdinalIgnoreCase))
-        && other.Gloss != word.Sense.Gloss
-        && !Leaks(word.Lemma, other.Gloss);
+        && other.Gloss != word.Sense.Gloss;
 
     /// <summary>Lowercase letters, optionally joined by '_' or '-', at least 3 characters.</summary>
     private static bool IsPlainLemma(string lemma) =>
@@ -218,8 +243,8 @@ public static class WordNetGlossTask
             w.WriteString("description", "Does this WordNet gloss (text_pair) define this word (text)? Label 1 = yes.");
             w.WriteString("provenance",
                 $"WordNet 3.0 (Princeton University; licence in LICENSE), read from the Debian package wordnet-base; " +
-                $"built by WeakToStrong.Data.Tasks.WordNetGlossTask with seed {o.Seed}, {o.TrainWords} train words, " +
-                $"{o.TestWords} test words, candidate pool {o.CandidatePool}. See README.md.");
+                $"built by WeakToStrong.Data.Tasks.WordNetGlossTask with seed {o.Seed}, {o.TrainExamples} train and " +
+                $"{o.TestExamples} test examples, candidate pool {o.CandidatePool}; every word occurs in one example only. See README.md.");
             w.WriteEndObject();
         }
         ms.WriteByte((byte)'\n');
