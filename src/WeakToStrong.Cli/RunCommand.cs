@@ -57,9 +57,7 @@ internal static class RunCommand
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest));
-            // Validate names before any work.
-            WeakToStrong.Models.ModelCatalog.Get(config.WeakModel);
-            WeakToStrong.Models.ModelCatalog.Get(config.StrongModel);
+            config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
             int seedCount = r.GetValue(seeds);
@@ -113,7 +111,7 @@ internal static class RunCommand
     private static string RunName(string task, ExperimentConfig c, string? seedPart = null)
     {
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(Json.Serialize(c with { Seed = 0 }))), 0, 4);
+            System.Text.Encoding.UTF8.GetBytes(Experiment.CodeVersion + Json.Serialize(c with { Seed = 0 }))), 0, 4);
         return $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
 

@@ -18,6 +18,13 @@ public sealed record ExperimentConfig(
     bool GenerativeFinetuning = false,
     bool GenerativeIncludesTestInputs = false)
 {
+    /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
+    public ExperimentConfig Resolved() => this with
+    {
+        WeakLearningRate = WeakLearningRate ?? Models.ModelCatalog.Get(WeakModel).DefaultLearningRate,
+        StrongLearningRate = StrongLearningRate ?? Models.ModelCatalog.Get(StrongModel).DefaultLearningRate,
+    };
+
     /// <summary>The intermediate models of a bootstrapping chain (comma-separated in Bootstrap), weakest first.</summary>
     public IReadOnlyList<string> BootstrapChain() =>
         string.IsNullOrWhiteSpace(Bootstrap) ? [] : Bootstrap.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
