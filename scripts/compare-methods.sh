@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue 4's end-to-end comparison: naive (xent), logconf, bootstrapping and generative finetuning, each over 3 seeds, on a
+# real task; prints one Markdown table from the per-method seed summaries.
+# Usage: scripts/compare-methods.sh [TASK] [WEAK] [STRONG] [OUT] [extra w2s run options...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+task=${1:-wordnet-gloss}; weak=${2:-bow}; strong=${3:-minilm-l6}; out=${4:-runs/compare-methods}
+shift $(( $# < 4 ? $# : 4 ))
+dotnet build src/WeakToStrong.Cli -c Release -v q -nologo >/dev/null
+w2s() { dotnet src/WeakToStrong.Cli/bin/Release/net10.0/w2s.dll "$@"; }
+declare -A methods=(
+  [xent]="--loss xent"
+  [logconf]="--loss logconf"
+  [bootstrap]="--loss xent --bootstrap minilm-l2,minilm-l4"
+  [genft]="--loss xent --genft"
+)
+echo "| method | weak acc | student acc | ceiling acc | PGR (per-seed mean ± se) | PGR of means |"
+echo "|---|---|---|---|---|---|"
+for m in xent logconf bootstrap genft; do
+  # shellcheck disable=SC2086
+  json=$(w2s run --task "$task" --weak "$weak" --strong "$strong" ${methods[$m]} --seeds 3 --out "$out" --json "$@")
+  python3 - "$m" <<PY
+import json, sys
+a = json.loads('''$json''')
+f = lambda s: f"{s['mean']*100:.1f} ± {s['standardError']*100:.1f}" if s else "-"
+p = a['pgr']
+pgr = f"{p['mean']:.2f} ± {p['standardError']:.2f} ({len(a['seeds']) - a['pgrUndefinedSeeds']} seeds)" if p else "undefined"
+pm = f"{a['pgrOfMeans']:.2f}" if a['pgrOfMeans'] is not None else f"undefined ({a['pgrOfMeansUndefinedReason']})"
+print(f"| {sys.argv[1]} | {f(a['weakAccuracy'])} | {f(a['studentAccuracy'])} | {f(a['ceilingAccuracy'])} | {pgr} | {pm} |")
+PY
+done
