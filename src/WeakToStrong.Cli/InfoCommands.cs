@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using WeakToStrong.Data;
+using WeakToStrong.Data.Tasks;
 using WeakToStrong.Losses;
 using WeakToStrong.Models;
 
@@ -11,17 +12,37 @@ internal static class InfoCommands
 {
     public static Command Tasks()
     {
-        var command = new Command("tasks", "List the built-in tasks with their sizes.");
+        var command = new Command("tasks", "List the tasks (shipped and buildable) with sizes and whether they are ready.");
         command.SetAction(_ => CliErrors.Guard(() =>
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "classes", "train pool", "test", "source");
-            foreach (var name in BuiltinTasks.Names())
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "classes", "train", "test", "major.", "source", "status");
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var b in TaskRegistry.All)
+            {
+                listed.Add(b.Name);
+                var status = TaskRegistry.Status(b);
+                if (status.State == TaskState.Ready)
+                {
+                    var task = BuiltinTasks.Load(b.Name);
+                    table.AddRow(b.Name, string.Join("/", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                        $"{Balancer.MajorityRate(task.Train):P0}", Markup.Escape(b.Sources[0].ShortName), b.Shipped ? "ready (shipped)" : "ready");
+                }
+                else
+                {
+                    var state = status.State == TaskState.Buildable
+                        ? "[yellow]run w2s data prepare[/]"
+                        : $"[red]needs {Markup.Escape(status.Missing!.Name)}[/]";
+                    table.AddRow(b.Name, string.Join("/", b.ClassNames), "-", "-", "-", Markup.Escape(b.Sources[0].ShortName), state);
+                }
+            }
+            foreach (var name in BuiltinTasks.Names().Where(n => !listed.Contains(n)))
             {
                 var task = BuiltinTasks.Load(name);
-                table.AddRow(name, string.Join(" / ", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
-                    Markup.Escape(task.Provenance));
+                table.AddRow(name, string.Join("/", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                    $"{Balancer.MajorityRate(task.Train):P0}", "data folder", "ready");
             }
             AnsiConsole.Write(table);
+            Console.WriteLine($"Prepared tasks live in {WeakToStrong.Data.Sources.DataPaths.PreparedRoot}; `w2s data prepare --all` builds the missing ones.");
         }));
         return command;
     }
