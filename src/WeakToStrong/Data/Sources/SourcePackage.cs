@@ -13,9 +13,11 @@ public sealed record SourcePackage(PackageKind Kind, string Name, string Licence
     /// <summary>Where npm packages are looked for, in order: W2S_NPM_DIR, ~/.cache/w2s/npm, ./node_modules, the global roots.</summary>
     public static IReadOnlyList<string> NpmRoots()
     {
+        if (Override.Value?.Npm is { } overridden) return overridden;
         var roots = new List<string>();
         var env = Environment.GetEnvironmentVariable("W2S_NPM_DIR");
-        if (!string.IsNullOrEmpty(env)) roots.Add(env.EndsWith("node_modules", StringComparison.Ordinal) ? env : Path.Combine(env, "node_modules"));
+        // An explicit W2S_NPM_DIR is the only place searched.
+        if (!string.IsNullOrEmpty(env)) return [env.EndsWith("node_modules", StringComparison.Ordinal) ? env : Path.Combine(env, "node_modules")];
         roots.Add(Path.Combine(DataPaths.CacheRoot, "npm", "node_modules"));
         roots.Add(Path.Combine(Directory.GetCurrentDirectory(), "node_modules"));
         roots.Add("/usr/local/lib/node_modules");
@@ -24,7 +26,24 @@ public sealed record SourcePackage(PackageKind Kind, string Name, string Licence
     }
 
     /// <summary>Folders where Debian installs R packages.</summary>
-    private static readonly string[] RLibraries = ["/usr/lib/R/site-library", "/usr/local/lib/R/site-library", "/usr/lib/R/library"];
+    private static readonly string[] DefaultRLibraries = ["/usr/lib/R/site-library", "/usr/local/lib/R/site-library", "/usr/lib/R/library"];
+
+    private static IReadOnlyList<string> RLibraries => Override.Value?.R ?? DefaultRLibraries;
+
+    private static readonly AsyncLocal<(IReadOnlyList<string> Npm, IReadOnlyList<string> R)?> Override = new();
+
+    /// <summary>For tests: search only these npm roots and R libraries in the current async flow until disposed.</summary>
+    internal static IDisposable OverrideSearchPaths(IReadOnlyList<string> npmRoots, IReadOnlyList<string> rLibraries)
+    {
+        var previous = Override.Value;
+        Override.Value = (npmRoots, rLibraries);
+        return new Restore(() => Override.Value = previous);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
 
     /// <summary>The package's folder (npm: node_modules/NAME; apt: the folder holding Probe), or null if not installed.</summary>
     public string? Locate()
@@ -47,6 +66,7 @@ public sealed record SourcePackage(PackageKind Kind, string Name, string Licence
                 if (File.Exists(Path.Combine(lib, rel))) return Path.Combine(lib, pkg);
             return null;
         }
+        if (Override.Value is not null) return null; // tests: only the overridden folders exist
         return File.Exists(Probe) ? Path.GetDirectoryName(Probe) : null;
     }
 

@@ -36,7 +36,7 @@ public sealed class FineFoodReviewsTask : TaskBuilder
             }
         }
         var notes = new List<string> { $"{rows.Count} reviews read (small_fine_foods training_data + testing_data); {cut} cut at 2,000 characters" };
-        return TaskFiles.SplitIndependent(rows, 2, testPerClass: 400, maxTrainPerClass: 2000, Seed, "fine-food-reviews/split", notes);
+        return TaskFiles.SplitIndependent(rows, 2, TestPerClass, MaxTrainPerClass, Seed, "fine-food-reviews/split", notes);
     }
 }
 
@@ -73,7 +73,7 @@ public sealed class TrumpTweetsTask : TaskBuilder
             rows.Add(new TaskRow(ids[i] ?? $"row{i + 1}", clean, null, label));
         }
         var notes = new List<string> { $"{rows.Count} Android/iPhone tweets kept; {retweets} retweets dropped" };
-        return TaskFiles.SplitIndependent(rows, 2, testPerClass: 400, maxTrainPerClass: 2000, Seed, "trump-tweets/split", notes);
+        return TaskFiles.SplitIndependent(rows, 2, TestPerClass, MaxTrainPerClass, Seed, "trump-tweets/split", notes);
     }
 }
 
@@ -112,6 +112,6 @@ public sealed class MovieGenreTask : TaskBuilder
             rows.Add(new TaskRow($"movie{movieIds[i]}", text, null, comedy ? 1 : 0));
         }
         var notes = new List<string> { $"{seen.Count} films; {rows.Count} comedy-or-drama kept; {both} tagged both and {neither} neither dropped" };
-        return TaskFiles.SplitIndependent(rows, 2, testPerClass: 300, maxTrainPerClass: 1500, Seed, "movie-genre/split", notes);
+        return TaskFiles.SplitIndependent(rows, 2, TestPerClass, MaxTrainPerClass, Seed, "movie-genre/split", notes);
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class SpamAssassinTask : TaskBuilder
             }
         }
         var notes = new List<string> { $"{rows.Count} messages read; {cut} cut at {MaxChars} characters" };
-        return TaskFiles.SplitIndependent(rows, 2, testPerClass: 400, maxTrainPerClass: 1500, Seed, "spam-assassin/split", notes);
+        return TaskFiles.SplitIndependent(rows, 2, TestPerClass, MaxTrainPerClass, Seed, "spam-assassin/split", notes);
     }
 
     /// <summary>Subject and body of a raw RFC 822 message, cleaned.</summary>

@@ -27,6 +27,9 @@ public abstract class TaskBuilder
     /// <summary>Licence of the data, as stated by its source.</summary>
     public abstract string DataLicence { get; }
     public virtual int Seed => 0;
+    /// <summary>For tasks of independent examples: test examples per class, and the cap on training examples per class.</summary>
+    public int TestPerClass { get; init; } = 400;
+    public int MaxTrainPerClass { get; init; } = 2000;
 
     public SourcePackage? MissingSource() => Sources.FirstOrDefault(s => s.Locate() is null);
 
@@ -151,7 +154,7 @@ public static class TaskFiles
         {
             var group = unique.Where(r => r.Label == c).ToList();
             rng.Shuffle(group);
-            if (group.Count < testPerClass + 10)
+            if (group.Count < testPerClass + 2)
                 throw new InvalidOperationException($"class {c} has only {group.Count} examples; cannot hold out {testPerClass} for the test set");
             test.AddRange(group.Take(testPerClass));
             var rest = group.Skip(testPerClass).ToList();

@@ -19,10 +19,10 @@ public static class TaskRegistry
         new WordNetCategoryTask("wordnet-food", "a food or drink", "n00021265", lexFile: 13) { IncludeUntagged = true },
         new WordNetAntonymTask(),
         new RhymeTask(),
-        new SpamAssassinTask(),
+        new SpamAssassinTask { MaxTrainPerClass = 1500 },
         new FineFoodReviewsTask(),
         new TrumpTweetsTask(),
-        new MovieGenreTask(),
+        new MovieGenreTask { TestPerClass = 300, MaxTrainPerClass = 1500 },
     ];
 
     public static TaskBuilder? Find(string name) => All.FirstOrDefault(b => b.Name == name);
