@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using WeakToStrong.Data;
+using WeakToStrong.Data.Tasks;
 using WeakToStrong.Losses;
 using WeakToStrong.Models;
 
@@ -11,17 +12,45 @@ internal static class InfoCommands
 {
     public static Command Tasks()
     {
-        var command = new Command("tasks", "List the built-in tasks with their sizes.");
+        var command = new Command("tasks", "List the tasks (shipped and buildable) with sizes and whether they are ready.");
         command.SetAction(_ => CliErrors.Guard(() =>
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "classes", "train pool", "test", "source");
-            foreach (var name in BuiltinTasks.Names())
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "K", "train", "test", "major.", "source", "status");
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            var hints = new List<string>();
+            foreach (var b in TaskRegistry.All)
+            {
+                listed.Add(b.Name);
+                var status = TaskRegistry.Status(b);
+                if (status.State == TaskState.Ready)
+                {
+                    var task = BuiltinTasks.Load(b.Name);
+                    table.AddRow(b.Name, task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                        $"{Balancer.MajorityRate(task.Train):P0}", Markup.Escape(b.Sources[0].ShortName), b.Shipped ? "shipped" : "ready");
+                }
+                else
+                {
+                    string state;
+                    if (status.State == TaskState.Buildable) state = "[yellow]prepare[/]";
+                    else
+                    {
+                        state = "[red]missing[/]";
+                        hints.Add($"{b.Name}: {status.Missing!.InstallHint}");
+                    }
+                    table.AddRow(b.Name, b.ClassNames.Length.ToString(), "-", "-", "-", Markup.Escape(b.Sources[0].ShortName), state);
+                }
+            }
+            foreach (var name in BuiltinTasks.Names().Where(n => !listed.Contains(n)))
             {
                 var task = BuiltinTasks.Load(name);
-                table.AddRow(name, string.Join(" / ", task.ClassNames), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
-                    Markup.Escape(task.Provenance));
+                table.AddRow(Markup.Escape(name), task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
+                    $"{Balancer.MajorityRate(task.Train):P0}", "folder", "ready");
             }
             AnsiConsole.Write(table);
+            Console.WriteLine("major. = majority-class rate of the training pool (the protocol rebalances above 55%); test sets are balanced.");
+            Console.WriteLine($"Prepared tasks: {WeakToStrong.Data.Sources.DataPaths.PreparedRoot}. " +
+                              "`w2s data prepare --all` builds those marked prepare; missing = install the source package first:");
+            foreach (var h in hints) Console.WriteLine("  " + h);
         }));
         return command;
     }

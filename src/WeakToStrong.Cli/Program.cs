@@ -9,6 +9,7 @@ var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burn
 {
     RunCommand.Create(),
     InfoCommands.Tasks(),
+    DataCommand.Create(),
     InfoCommands.Models(),
     InfoCommands.Losses(),
 };

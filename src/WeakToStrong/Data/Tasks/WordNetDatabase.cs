@@ -16,6 +16,10 @@ internal sealed class WordNetDatabase
     /// such as ("@", hypernym), ("!", antonym), ("&amp;", similar-to).</summary>
     internal sealed record Synset(char Pos, long Offset, string[] Words, string Gloss, int LexFile, IReadOnlyList<(string Symbol, string Target)> Pointers)
     {
+        /// <summary>Pointers between words rather than synsets (source/target ≠ 0000): (symbol, source word index 0-based,
+        /// target synset key, target word index 0-based). Antonyms are of this kind.</summary>
+        public List<(string Symbol, int SourceWord, string Target, int TargetWord)> LexicalPointers { get; } = [];
+
         public string Key => $"{Pos}{Offset:D8}";
 
         public IEnumerable<string> Targets(string symbol) =>
@@ -30,6 +34,46 @@ internal sealed class WordNetDatabase
 
     /// <summary>Sum of semantic-concordance tag counts over a (lemma, pos)'s senses: a usage frequency.</summary>
     public Dictionary<(string Lemma, char Pos), int> TagCounts { get; } = new();
+
+    /// <summary>Every ancestor of a synset along hypernym and instance-hypernym pointers, with its shortest distance.</summary>
+    public Dictionary<string, int> Ancestors(string key)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        var frontier = new List<string> { key };
+        for (int d = 1; frontier.Count > 0 && d < 40; d++)
+        {
+            var next = new List<string>();
+            foreach (var k in frontier)
+                foreach (var (sym, target) in Synsets[k].Pointers)
+                    if (sym is "@" or "@i" && result.TryAdd(target, d)) next.Add(target);
+            frontier = next;
+        }
+        return result;
+    }
+
+    /// <summary>Common plain lemmas of one part of speech, most sense-tagged first (ties: ordinal), with their first
+    /// sense, skipping lemmas that are capitalised in that sense. Lemmas with no tags come after, if includeUntagged.</summary>
+    public List<(string Lemma, Synset Sense)> RankedLemmas(char pos, bool includeUntagged = false)
+    {
+        var list = new List<(string Lemma, int Count, Synset Sense)>();
+        foreach (var ((lemma, p), senses) in Senses)
+        {
+            if (p != pos || !IsPlainLemma(lemma)) continue;
+            int count = TagCounts.GetValueOrDefault((lemma, pos));
+            if (count == 0 && !includeUntagged) continue;
+            var sense = Synsets[senses[0]];
+            var form = sense.Words.FirstOrDefault(w => string.Equals(w, lemma, StringComparison.OrdinalIgnoreCase));
+            if (form is null || form.Any(char.IsUpper)) continue;
+            list.Add((lemma, count, sense));
+        }
+        return list.OrderByDescending(x => x.Count).ThenBy(x => x.Lemma, StringComparer.Ordinal).Select(x => (x.Lemma, x.Sense)).ToList();
+    }
+
+    /// <summary>Lowercase letters, optionally joined by '_' or '-', at least 3 characters.</summary>
+    internal static bool IsPlainLemma(string lemma) =>
+        lemma.Length >= 3 && lemma.All(c => c is >= 'a' and <= 'z' or '_' or '-')
+        && char.IsAsciiLetterLower(lemma[0]) && char.IsAsciiLetterLower(lemma[^1])
+        && !lemma.Contains("__") && !lemma.Contains("--");
 
     public static bool IsInstalled(string dir) =>
         PartsOfSpeech.All(p => File.Exists(Path.Combine(dir, "data." + FileSuffix[p])) && File.Exists(Path.Combine(dir, "index." + FileSuffix[p])))
@@ -96,7 +140,16 @@ internal sealed class WordNetDatabase
             var targetPos = head[p + 3 + 4 * i][0] is 's' ? 'a' : head[p + 3 + 4 * i][0];
             pointers.Add((symbol, $"{targetPos}{head[p + 2 + 4 * i]}"));
         }
-        return new Synset(pos, offset, words, CleanGloss(line[(bar + 3)..]), lexFile, pointers);
+        var synset = new Synset(pos, offset, words, CleanGloss(line[(bar + 3)..]), lexFile, pointers);
+        for (int i = 0; i < pointerCount; i++)
+        {
+            var st = head[p + 4 + 4 * i];
+            if (st == "0000") continue;
+            int source = int.Parse(st[..2], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 1;
+            int target = int.Parse(st[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 1;
+            synset.LexicalPointers.Add((pointers[i].Item1, source, pointers[i].Item2, target));
+        }
+        return synset;
     }
 
     /// <summary>The definition without its quoted example sentences: `draw air into the lungs; "I can breathe"` → `draw air into the lungs`.</summary>
