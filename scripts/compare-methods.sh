@@ -14,6 +14,14 @@ declare -A methods=(
   [bootstrap]="--loss xent --bootstrap minilm-l2,minilm-l4"
   [genft]="--loss xent --genft"
 )
+# Seed-major order, so an interrupted comparison has every method on the first seeds; the final --seeds 3 pass reuses
+# the finished run folders.
+for seed in 0 1 2; do
+  for m in xent logconf bootstrap genft; do
+    # shellcheck disable=SC2086
+    w2s run --task "$task" --weak "$weak" --strong "$strong" ${methods[$m]} --seed "$seed" --out "$out" --json "$@" >/dev/null
+  done
+done
 echo "| method | weak acc | student acc | ceiling acc | PGR (per-seed mean ± se) | PGR of means |"
 echo "|---|---|---|---|---|---|"
 for m in xent logconf bootstrap genft; do

@@ -11,7 +11,7 @@ public static class Trainer
 {
     public static TrainSummary Train(
         Classifier model, IReadOnlyList<TrainingExample> data, ILoss loss, TrainConfig config,
-        string stage = "train", IProgress<StageProgress>? progress = null)
+        string stage = "train", IProgress<StageProgress>? progress = null, CheckpointSelection? selection = null)
     {
         config.Validate();
         if (data.Count == 0) throw new ArgumentException("no training examples");
@@ -31,6 +31,11 @@ public static class Trainer
         var start = DateTime.UtcNow;
         double lastLoss = double.NaN;
         int step = 0;
+        var evaluateAt = selection is null ? [] : Enumerable.Range(1, selection.Evaluations)
+            .Select(k => (int)Math.Round((double)totalSteps * k / selection.Evaluations)).ToHashSet();
+        double bestScore = double.NegativeInfinity;
+        int bestStep = totalSteps;
+        Dictionary<string, Tensor>? best = null;
         for (int epoch = 0; epoch < config.Epochs; epoch++)
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
@@ -59,9 +64,26 @@ public static class Trainer
                 step++;
                 lastLoss = batchLoss;
                 progress?.Report(new StageProgress(stage, step, totalSteps, batchLoss));
+                if (selection is not null && evaluateAt.Contains(step))
+                {
+                    double score = selection.Score(model);
+                    if (score > bestScore)
+                    {
+                        bestScore = score;
+                        bestStep = step;
+                        if (best is not null) foreach (var t in best.Values) t.Dispose();
+                        best = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+                    }
+                }
             }
         }
-        return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds);
+        if (best is not null)
+        {
+            model.load_state_dict(best);
+            foreach (var t in best.Values) t.Dispose();
+        }
+        return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds,
+            selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore));
     }
 
     /// <summary>Class probabilities [n][classes] for each input, in input order, without autograd.</summary>
@@ -89,4 +111,7 @@ public static class Trainer
 }
 
 /// <summary>What a training run did.</summary>
-public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds);
+public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds, SelectedCheckpoint? Selected = null);
+
+/// <summary>Which checkpoint a selection kept: the step and its score under the named criterion.</summary>
+public sealed record SelectedCheckpoint(string Criterion, int Step, double Score);
