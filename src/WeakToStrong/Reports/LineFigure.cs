@@ -26,7 +26,7 @@ public static class LineFigure
             if (s.X.Length > 1 && s.Low.Zip(s.High).Any(p => p.Second > p.First))
             {
                 var band = plot.Add.FillY(s.X, s.Low, s.High);
-                band.FillColor = color.WithAlpha(s.Bold ? 0.12 : 0.18);
+                band.FillColor = color.WithAlpha(s.Bold ? 0.10 : 0.13);
                 band.LineWidth = 0;
             }
             var line = plot.Add.Scatter(s.X, s.Mean);

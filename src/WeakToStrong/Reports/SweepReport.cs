@@ -21,7 +21,7 @@ public static class SweepReport
         var md = new StringBuilder("# Weak-to-strong sweep report\n\n");
         var html = new StringBuilder();
         var images = new List<string>();
-        md.AppendLine(Intro);
+        md.AppendLine(Intro).AppendLine();
         html.Append($"<p>{WebUtility.HtmlEncode(Intro)}</p>\n");
 
         foreach (var block in blocks)
@@ -86,7 +86,8 @@ public static class SweepReport
 
         foreach (var variant in variants)
         {
-            var losses = block.Rows.Where(r => r.Variant == variant).Select(r => r.Loss).Distinct().Order(StringComparer.Ordinal).ToList();
+            var losses = block.Rows.Where(r => r.Variant == variant).Select(r => r.Loss).Distinct()
+                .OrderBy(SweepSummary.LossOrder).ThenBy(l => l, StringComparer.Ordinal).ToList();
             var series = new List<FigureSeries>();
             foreach (bool generative in variant == "genft" ? new[] { false, true } : [false])
             {
@@ -165,7 +166,7 @@ public static class SweepReport
                 var (median, defined, pairs, overSeeds) = block.MedianPgr(m);
                 var ps = block.Pairs.Where(p => p.Method == m).ToList();
                 return (IReadOnlyList<string>)[m, median is double v ? F2(v) : "n/a", $"{defined}/{pairs}", overSeeds is null ? "n/a" : F2(overSeeds.Mean),
-                    overSeeds is null || overSeeds.Count < 2 ? "n/a (one seed)" : $"[{F2(overSeeds.CiLow)}, {F2(overSeeds.CiHigh)}]",
+                    overSeeds is null || overSeeds.Count < 2 ? "n/a (PGR defined in < 2 seeds)" : $"[{F2(overSeeds.CiLow)}, {F2(overSeeds.CiHigh)}]",
                     Pct(ps.Average(p => p.StudentAccuracy.Mean)), $"{ps.Average(p => p.PgrOfMeans.Gap) * 100:F1} pts"];
             }).ToList());
 

@@ -34,7 +34,8 @@ public sealed class SweepSummary
         GroundTruth = groundTruth;
         var variantRank = new Dictionary<string, int> { ["plain"] = 0, ["genft"] = 1, ["bootstrap"] = 2 };
         Methods = rows.Select(r => (r.Method, r.Variant, r.Loss)).Distinct()
-            .OrderBy(m => variantRank.GetValueOrDefault(m.Variant, 9)).ThenBy(m => m.Loss, StringComparer.Ordinal).Select(m => m.Method).ToList();
+            .OrderBy(m => variantRank.GetValueOrDefault(m.Variant, 9)).ThenBy(m => LossOrder(m.Loss)).ThenBy(m => m.Loss, StringComparer.Ordinal)
+            .Select(m => m.Method).ToList();
         Models = rows.SelectMany(r => new[] { r.Weak, r.Strong }).Concat(groundTruth.Select(g => g.Model)).Distinct().OrderBy(Ladder).ToList();
         MinGap = rows.Count > 0 ? Results.Json.Deserialize<ExperimentConfig>(rows[0].Config).MinGap : Pgr.DefaultMinGap;
         Pairs = rows.GroupBy(r => (r.Method, r.Weak, r.Strong)).Select(g => Pair(g.Key.Method, g.Key.Weak, g.Key.Strong, g.ToList()))
@@ -85,6 +86,9 @@ public sealed class SweepSummary
             SeedRange.Of(rows.Select(r => r.Agreement))!, SeedRange.Of(rows.Select(r => r.AgreementWhereWeakRight))!,
             SeedRange.Of(rows.Where(r => r.AgreementWhereWeakWrong is not null).Select(r => r.AgreementWhereWeakWrong!.Value)), rows);
     }
+
+    /// <summary>The naive baseline (xent) first, so it always gets the first line style.</summary>
+    internal static int LossOrder(string loss) => loss == "xent" ? 0 : 1;
 
     internal static int Ladder(string model)
     {
