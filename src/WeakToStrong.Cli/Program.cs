@@ -8,6 +8,8 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
 var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burns et al., 2023) on a CPU")
 {
     RunCommand.Create(),
+    SweepCommand.Create(),
+    ReportCommand.Create(),
     InfoCommands.Tasks(),
     DataCommand.Create(),
     InfoCommands.Models(),

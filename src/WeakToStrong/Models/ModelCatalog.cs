@@ -25,6 +25,13 @@ public static class ModelCatalog
     ];
 
     public static ModelSpec Get(string name) =>
-        All.FirstOrDefault(m => m.Name == name)
+        All.Concat(TestRungs).FirstOrDefault(m => m.Name == name)
         ?? throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+
+    /// <summary>Position in the ladder (weakest first).</summary>
+    public static int IndexOf(string name) => All.Concat(TestRungs).ToList().FindIndex(m => m.Name == name) is var i and >= 0
+        ? i : throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+
+    /// <summary>Extra rungs that tests add (after the built-in ladder) to run sweeps of cheap models; empty otherwise.</summary>
+    internal static readonly List<ModelSpec> TestRungs = [];
 }

@@ -34,6 +34,25 @@ public sealed class ExperimentSplit
 
     public IReadOnlyList<Example> Test { get; }
 
+    /// <summary>
+    /// SHA-256 over every example's id and label in A, B and test (ids are content hashes of the texts): equal
+    /// fingerprints mean equal data, so cached stage results can be keyed by it.
+    /// </summary>
+    internal string Fingerprint => fingerprint ??= ComputeFingerprint();
+
+    private string? fingerprint;
+
+    private string ComputeFingerprint()
+    {
+        var text = new System.Text.StringBuilder().Append(Classes).Append('\n');
+        foreach (var (name, set) in new[] { ("A", A), ("B", b), ("test", Test) })
+        {
+            text.Append(name).Append('\n');
+            foreach (var e in set) text.Append(e.Id).Append(' ').Append(e.Label).Append('\n');
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
     /// <summary>B's ground truth: for the ceiling run and for scoring the weak labels, never for the student.</summary>
     internal IReadOnlyList<Example> BWithGroundTruth => b;
 }

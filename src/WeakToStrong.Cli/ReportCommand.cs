@@ -1,0 +1,27 @@
+using System.CommandLine;
+using WeakToStrong.Reports;
+using WeakToStrong.Results;
+
+namespace WeakToStrong.Cli;
+
+/// <summary>`w2s report RESULTS`: figures and tables of a results folder's store.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var folder = new Argument<string>("results") { Description = "Results folder of `w2s sweep --out`" };
+        var output = new Option<string?>("--out") { Description = "Where to write the report (default: RESULTS/report)" };
+        var command = new Command("report", "Write report.html (self-contained), PNG figures and summary.md from a results folder.") { folder, output };
+        command.SetAction(r => CliErrors.Guard(() =>
+        {
+            var dir = r.GetValue(folder)!;
+            var db = Path.Combine(dir, "results.sqlite");
+            if (!File.Exists(db)) throw new FileNotFoundException($"no results store in {dir} (expected {db}; run `w2s sweep --out {dir}` first)", db);
+            var store = new ResultStore(db);
+            var target = r.GetValue(output) ?? Path.Combine(dir, "report");
+            var files = SweepReport.Write(store.Rows(), store.GroundTruthRows(), target);
+            foreach (var file in files) Console.WriteLine(file);
+        }));
+        return command;
+    }
+}

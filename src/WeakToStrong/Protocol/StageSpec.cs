@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace WeakToStrong.Protocol;
+
+/// <summary>The kinds of training stage the protocol is made of.</summary>
+public enum StageKind
+{
+    /// <summary>A model trained on half A with ground truth: scored on test, and labels half B as a weak supervisor.</summary>
+    Weak,
+
+    /// <summary>A model trained on half B with ground truth: the ceiling of that model.</summary>
+    Ceiling,
+
+    /// <summary>A bootstrapping link: trained on the previous labeller's labels of one slice of B, labels the next slice.</summary>
+    Link,
+
+    /// <summary>The strong student: trained on a labeller's (weak) labels only.</summary>
+    Student,
+}
+
+/// <summary>
+/// Everything that determines one stage's result: the data (task name and a hash of the split's content), the model and
+/// how it trains, and for label-fed stages the upstream stage whose labels it learns from. Two equal specs give the same
+/// result, so a spec's <see cref="Key"/> addresses its result in a cache and lets experiments share stages (one weak
+/// supervisor serves every larger student; one ceiling serves every weak model).
+/// </summary>
+public sealed record StageSpec(
+    StageKind Kind,
+    string Task,
+    string Data,
+    int Seed,
+    string Model,
+    string Loss,
+    double LearningRate,
+    int Epochs,
+    int BatchSize,
+    int MicroBatchSize,
+    bool LinearProbe,
+    bool Generative,
+    bool GenerativeIncludesTestInputs,
+    ConfidenceFilter? Filter,
+    StageSpec? Labeller,
+    int Slice,
+    int Slices)
+{
+    /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
+    public const string CodeVersion = "stages-1";
+
+    /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
+    public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+
+    /// <summary>Compact JSON with a fixed field order: the exact text that is hashed.</summary>
+    public string CanonicalJson() => JsonSerializer.Serialize(new
+    {
+        version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
+        lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
+        generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
+        labeller = Labeller?.Key, slice = Slice, slices = Slices,
+    });
+
+    /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>
+    public string Describe()
+    {
+        string upstream = Labeller is null ? "" : $"{Labeller.Model}→";
+        string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered");
+        string loss = Kind is StageKind.Student or StageKind.Link ? $" {Loss}" : "";
+        return $"{Kind.ToString().ToLowerInvariant()} {upstream}{Model}{loss}{extras} ({Task}, seed {Seed})";
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using WeakToStrong.Data;
+using WeakToStrong.Losses;
+using WeakToStrong.Metrics;
+using WeakToStrong.Models;
+using WeakToStrong.Training;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Protocol;
+
+/// <summary>
+/// The stage functions of the protocol, shared by a single `w2s run` and by sweeps. Each stage builds a fresh seeded
+/// model, trains it, scores it on test and frees it, so its result depends on its <see cref="StageSpec"/> alone.
+/// Only the weak and ceiling stages read ground truth; label-fed stages get a <see cref="WeakLabelSet"/> and the test set.
+/// </summary>
+public static class Stages
+{
+    /// <summary>Runs one stage. <paramref name="upstream"/> gives the output of the stage's labeller (already run).</summary>
+    public static StageOutput Execute(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream,
+        GenerativeMemo? generative = null, IProgress<StageProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = ModelCatalog.Get(spec.Model);
+        var xent = new SoftCrossEntropy();
+        Action<Classifier>? prepare = spec.Generative
+            ? (generative ?? throw new ArgumentException("generative finetuning needs a GenerativeMemo")).Prepare(spec, progress)
+            : null;
+        var output = spec.Kind switch
+        {
+            StageKind.Weak => Train(spec, model, "A (ground truth)", OneHot(split.A, split.Classes), xent, split.Test, progress,
+                keep: m => Trainer.Predict(m, split.BInputs, stage: "weak labels on B", progress: progress)),
+            StageKind.Ceiling => Train(spec, model, "B (ground truth)", OneHot(split.BWithGroundTruth, split.Classes), xent, split.Test,
+                progress, prepare: prepare),
+            StageKind.Link => Link(spec, model, LabelsFor(spec, split, upstream), NextSlice(spec, split), split.Test, progress),
+            StageKind.Student => Student(spec, model, LabelsFor(spec, split, upstream), split.Test, progress, prepare),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec)),
+        };
+        return output with { Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>The labels a label-fed stage trains on: its labeller's probabilities on the stage's slice of B (inputs only).</summary>
+    public static WeakLabelSet LabelsFor(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream)
+    {
+        var labeller = spec.Labeller ?? throw new ArgumentException($"{spec.Kind} stage without a labeller");
+        var probabilities = upstream(labeller).Labels ?? throw new ArgumentException($"{labeller.Kind} stage gives no labels");
+        var inputs = Slice(split.BInputs, spec.Slice, spec.Slices);
+        // A weak supervisor labelled all of B; a link labelled exactly the slice after its own.
+        var own = labeller.Kind == StageKind.Weak ? Slice(probabilities, spec.Slice, spec.Slices) : probabilities;
+        if (own.Count != inputs.Count) throw new InvalidOperationException($"{labeller.Describe()} labelled {own.Count} inputs, expected {inputs.Count}");
+        return new WeakLabelSet(labeller.Model, inputs.Zip(own, (x, p) => new WeakLabel(x, p)).ToList());
+    }
+
+    /// <summary>The student: trained on weak labels only (optionally only the confident ones). No split, so no ground truth of B.</summary>
+    private static StageOutput Student(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<Example> test,
+        IProgress<StageProgress>? progress, Action<Classifier>? prepare)
+    {
+        var kept = labels.Labels;
+        if (spec.Filter is { } filter) kept = kept.Where(l => !filter.Drops(l.Probabilities)).ToList();
+        string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
+        var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor})", ToTraining(kept), LossRegistry.Create(spec.Loss), test,
+            progress, prepare: prepare);
+        return output with { DroppedByFilter = labels.Labels.Count - kept.Count };
+    }
+
+    private static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<TextInput> next,
+        IReadOnlyList<Example> test, IProgress<StageProgress>? progress) =>
+        Train(spec, model, $"B slice {spec.Slice + 1} (labels of {labels.Supervisor})", ToTraining(labels.Labels), LossRegistry.Create(spec.Loss),
+            test, progress, keep: m => Trainer.Predict(m, next, stage: $"link {spec.Slice + 1} labels", progress: progress));
+
+    private static IReadOnlyList<TextInput> NextSlice(StageSpec spec, ExperimentSplit split) => Slice(split.BInputs, spec.Slice + 1, spec.Slices);
+
+    /// <summary>Builds a fresh model (seeded), trains it, scores it on test, optionally uses it once more, and frees it.</summary>
+    private static StageOutput Train(StageSpec spec, ModelSpec modelSpec, string trainedOn, IReadOnlyList<TrainingExample> data, ILoss loss,
+        IReadOnlyList<Example> test, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null, Action<Classifier>? prepare = null)
+    {
+        manual_seed(spec.Seed);
+        using var model = modelSpec.Create(ClassesOf(data));
+        prepare?.Invoke(model);
+        var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0);
+        string role = spec.Kind.ToString().ToLowerInvariant();
+        var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress);
+        var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
+        var labels = test.Select(e => e.Label).ToList();
+        var accuracy = Accuracy.Of(probabilities, labels);
+        var auroc = model.Classes == 2 ? Auroc.Of(probabilities.Select(p => (double)p[1]).ToList(), labels) : null;
+        var result = new ModelResult(role, modelSpec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
+            auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds);
+        return new StageOutput(result, probabilities, keep?.Invoke(model), 0, 0);
+    }
+
+    /// <summary>Targets are distributions over all classes, so their length is the class count.</summary>
+    private static int ClassesOf(IReadOnlyList<TrainingExample> data) =>
+        data.Count > 0 ? data[0].Target.Length : throw new ArgumentException("no training examples (did the confidence filter drop them all?)");
+
+    private static IReadOnlyList<TrainingExample> ToTraining(IReadOnlyList<WeakLabel> labels) =>
+        labels.Select(l => new TrainingExample(l.Input, l.Probabilities)).ToList();
+
+    /// <summary>Slice k of n contiguous, near-equal slices (B is already shuffled by the split).</summary>
+    internal static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> all, int k, int n) =>
+        all.Skip(all.Count * k / n).Take(all.Count * (k + 1) / n - all.Count * k / n).ToList();
+
+    private static IReadOnlyList<TrainingExample> OneHot(IReadOnlyList<Example> examples, int classes) =>
+        examples.Select(e =>
+        {
+            var target = new float[classes];
+            target[e.Label] = 1;
+            return new TrainingExample(e.Input, target);
+        }).ToList();
+}

@@ -1,0 +1,34 @@
+using WeakToStrong.Metrics;
+
+namespace WeakToStrong.Sweeps;
+
+/// <summary>
+/// A grid of experiments: every pair weak &lt; strong of the model ladder, for every task, loss and seed.
+/// Bootstrap = at most this many intermediate ladder models per pair (0: none); Generative adds generative-finetuning
+/// variants of each student and ceiling.
+/// </summary>
+public sealed record SweepConfig(
+    IReadOnlyList<string> Tasks,
+    IReadOnlyList<string> Models,
+    IReadOnlyList<string> Losses,
+    int Seeds = 1,
+    int FirstSeed = 0,
+    int Bootstrap = 0,
+    bool Generative = false,
+    int? MaxTrain = null,
+    int? MaxTest = null,
+    int Epochs = 2,
+    int MicroBatchSize = 32,
+    double MinGap = Pgr.DefaultMinGap,
+    bool LinearProbe = false);
+
+/// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
+public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)
+{
+    public const string Plain = "plain", Genft = "genft", Bootstrapped = "bootstrap";
+
+    /// <summary>The method as reports name it: the loss, plus the variant unless plain (e.g. "logconf+genft").</summary>
+    public string Method => MethodName(Plan.Config.Loss, Variant);
+
+    public static string MethodName(string loss, string variant) => variant == Plain ? loss : $"{loss}+{variant}";
+}

@@ -1,0 +1,129 @@
+using WeakToStrong.Data;
+using WeakToStrong.Models;
+using WeakToStrong.Protocol;
+
+namespace WeakToStrong.Sweeps;
+
+/// <summary>A task's split for one seed, with what the preparation changed.</summary>
+public sealed record PreparedData(ExperimentSplit Split, DataReport Report);
+
+/// <summary>
+/// The stages of a sweep, as the reference plans them: per task and seed, each model trained on ground truth once as a
+/// weak supervisor (half A; for every model with a larger one) and once as a ceiling (half B; every model), then one
+/// student per pair weak &lt; strong, loss and variant. Equal stages of different experiments are planned once.
+/// </summary>
+public sealed class SweepPlan
+{
+    private SweepPlan(SweepConfig config, IReadOnlyList<string> ladder, IReadOnlyList<SweepCell> cells, IReadOnlyList<StageSpec> stages,
+        IReadOnlyDictionary<(string, int), PreparedData> data, IReadOnlyList<string> notes)
+    {
+        Config = config;
+        Ladder = ladder;
+        Cells = cells;
+        Stages = stages;
+        Data = data;
+        Notes = notes;
+    }
+
+    public SweepConfig Config { get; }
+
+    /// <summary>The sweep's models, weakest first (catalog order).</summary>
+    public IReadOnlyList<string> Ladder { get; }
+
+    public IReadOnlyList<SweepCell> Cells { get; }
+
+    /// <summary>Every distinct stage, in an order that runs each after its labeller and keeps a model's stages together.</summary>
+    public IReadOnlyList<StageSpec> Stages { get; }
+
+    public IReadOnlyDictionary<(string Task, int Seed), PreparedData> Data { get; }
+
+    /// <summary>What the plan left out and why.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    public PreparedData DataOf(StageSpec stage) => Data[(stage.Task, stage.Seed)];
+
+    public static SweepPlan Create(SweepConfig config, Func<string, TaskData> loadTask)
+    {
+        if (config.Tasks.Count == 0) throw new ArgumentException("a sweep needs at least one task");
+        if (config.Losses.Count == 0) throw new ArgumentException("a sweep needs at least one loss");
+        if (config.Seeds < 1) throw new ArgumentException("--seeds must be at least 1");
+        if (config.Bootstrap < 0) throw new ArgumentException("--bootstrap must be 0 or more");
+        foreach (var loss in config.Losses) Losses.LossRegistry.Create(loss);
+        var ladder = OrderLadder(config.Models);
+        if (config.Tasks.Distinct().Count() != config.Tasks.Count) throw new ArgumentException("a task is listed twice");
+
+        var notes = new List<string>();
+        var cells = new List<SweepCell>();
+        var data = new Dictionary<(string, int), PreparedData>();
+        var standalone = new List<StageSpec>();
+        foreach (var taskName in config.Tasks)
+        {
+            var task = loadTask(taskName);
+            for (int seed = config.FirstSeed; seed < config.FirstSeed + config.Seeds; seed++)
+            {
+                var (split, report) = TaskPreparation.Prepare(task, seed, config.MaxTrain, config.MaxTest);
+                data[(taskName, seed)] = new PreparedData(split, report);
+                ExperimentConfig Experiment(string weak, string strong, string loss) => new(weak, strong, loss, seed, config.Epochs, 32,
+                    config.MicroBatchSize, MinGap: config.MinGap, LinearProbe: config.LinearProbe);
+                ExperimentPlan PlanOf(ExperimentConfig c) => ExperimentPlan.Of(c, taskName, split.Fingerprint);
+
+                // Each model's ceiling, also the smallest's (it is never a student, but it completes the ceiling curve).
+                foreach (var model in ladder)
+                {
+                    standalone.Add(PlanOf(Experiment(ladder[0], model, config.Losses[0])).Ceiling);
+                    if (config.Generative && IsTransformer(model))
+                        standalone.Add(PlanOf(Experiment(ladder[0], model, config.Losses[0]) with { GenerativeFinetuning = true }).Ceiling);
+                }
+                for (int w = 0; w < ladder.Count; w++)
+                for (int s = w + 1; s < ladder.Count; s++)
+                foreach (var loss in config.Losses)
+                {
+                    var plain = Experiment(ladder[w], ladder[s], loss);
+                    cells.Add(new SweepCell(taskName, seed, SweepCell.Plain, PlanOf(plain)));
+                    if (config.Generative && IsTransformer(ladder[s]))
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.Genft, PlanOf(plain with { GenerativeFinetuning = true })));
+                    var chain = Intermediates(ladder, w, s, config.Bootstrap);
+                    if (chain.Count > 0)
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.Bootstrapped, PlanOf(plain with { Bootstrap = string.Join(",", chain) })));
+                }
+            }
+        }
+        if (config.Generative && ladder.Any(m => !IsTransformer(m)))
+            notes.Add($"generative finetuning needs a transformer: no genft variant for students {string.Join(", ", ladder.Where(m => !IsTransformer(m)))}");
+        if (config.Bootstrap > 0)
+            notes.Add($"bootstrapping: up to {config.Bootstrap} intermediate ladder model(s) per pair; adjacent pairs have none");
+
+        var order = ladder.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i);
+        var taskOrder = config.Tasks.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+        var stages = standalone.Concat(cells.SelectMany(c => c.Plan.Stages))
+            .DistinctBy(s => s.Key)
+            .OrderBy(s => taskOrder[s.Task]).ThenBy(s => s.Seed)
+            .ThenBy(s => s.Kind switch { StageKind.Weak => 0, StageKind.Link => 1, _ => 2 })
+            .ThenBy(s => s.Kind == StageKind.Link ? s.Slice : 0)
+            .ThenBy(s => order.GetValueOrDefault(s.Model, int.MaxValue))
+            .ThenBy(s => s.Generative) // a model's genft stages next to each other: finetuned once per process
+            .ThenBy(s => s.Kind == StageKind.Ceiling ? 0 : 1)
+            .ToList();
+        return new SweepPlan(config, ladder, cells, stages, data, notes);
+    }
+
+    /// <summary>The named models in catalog (ladder) order; at least two, each once.</summary>
+    public static IReadOnlyList<string> OrderLadder(IReadOnlyList<string> models)
+    {
+        foreach (var m in models) ModelCatalog.Get(m);
+        if (models.Distinct().Count() != models.Count) throw new ArgumentException("a model is listed twice in --models");
+        if (models.Count < 2) throw new ArgumentException("a sweep needs at least two models (a weak and a strong one)");
+        return models.OrderBy(ModelCatalog.IndexOf).ToList();
+    }
+
+    /// <summary>At most <paramref name="max"/> models strictly between w and s, evenly spread (the paper: 2 for 3 steps).</summary>
+    internal static IReadOnlyList<string> Intermediates(IReadOnlyList<string> ladder, int w, int s, int max)
+    {
+        var between = ladder.Skip(w + 1).Take(s - w - 1).ToList();
+        if (max <= 0 || between.Count == 0) return [];
+        if (between.Count <= max) return between;
+        return Enumerable.Range(1, max).Select(j => between[(int)Math.Round(j * (between.Count + 1.0) / (max + 1)) - 1]).Distinct().ToList();
+    }
+
+    private static bool IsTransformer(string model) => ModelCatalog.Get(model).Layers > 0;
+}
