@@ -28,6 +28,7 @@ internal static class RunCommand
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Bootstrapping: intermediate models between weak and strong, weakest first, e.g. minilm-l2,minilm-l4; B is cut into one slice per link" };
         var genft = new Option<bool>("--genft") { Description = "Generative finetuning: masked-LM on the training pool's texts before supervised training, for both student and ceiling" };
         var genftTest = new Option<bool>("--genft-include-test") { Description = "Let generative finetuning also read the test inputs (without labels)" };
+        var select = new Option<string>("--select") { Description = "Student checkpoint: final (default), weak (best agreement with held-out weak labels; no ground truth), or oracle (best test accuracy: an upper bound, not a method)", DefaultValueFactory = _ => "final" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
         var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split into micro-batches to save memory)", DefaultValueFactory = _ => 32 };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
@@ -43,7 +44,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, epochs, microBatch, weakLr, strongLr, probe,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, epochs, microBatch, weakLr, strongLr, probe,
             maxTrain, maxTest, minGap, threads, output, force, json,
         };
         command.SetAction(r => CliErrors.Guard(() =>
@@ -56,7 +57,7 @@ internal static class RunCommand
                 : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
-                ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest));
+                ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));
             config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
@@ -114,6 +115,14 @@ internal static class RunCommand
             System.Text.Encoding.UTF8.GetBytes(Experiment.CodeVersion + Json.Serialize(c with { Seed = 0 }))), 0, 4);
         return $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
+
+    private static CheckpointCriterion ParseSelection(string text) => text switch
+    {
+        "final" => CheckpointCriterion.Final,
+        "weak" => CheckpointCriterion.WeakAgreement,
+        "oracle" => CheckpointCriterion.OracleTestAccuracy,
+        _ => throw new ArgumentException($"--select takes final, weak or oracle; got '{text}'"),
+    };
 
     private static ConfidenceFilter? ParseFilter(string? text)
     {

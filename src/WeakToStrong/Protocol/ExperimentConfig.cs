@@ -16,7 +16,8 @@ public sealed record ExperimentConfig(
     ConfidenceFilter? FilterConfident = null,
     string? Bootstrap = null,
     bool GenerativeFinetuning = false,
-    bool GenerativeIncludesTestInputs = false)
+    bool GenerativeIncludesTestInputs = false,
+    CheckpointCriterion Selection = CheckpointCriterion.Final)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

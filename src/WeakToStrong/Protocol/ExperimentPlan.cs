@@ -23,10 +23,10 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
         int slices = chain.Count + 1;
 
         StageSpec Stage(StageKind kind, ModelSpec model, string loss, double? lr, bool generative = false, StageSpec? labeller = null,
-            int slice = 0, int sliceCount = 1, ConfidenceFilter? filter = null) =>
+            int slice = 0, int sliceCount = 1, ConfidenceFilter? filter = null, CheckpointCriterion selection = CheckpointCriterion.Final) =>
             new(kind, task, data, config.Seed, model.Name, loss, lr ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
                 config.MicroBatchSize, config.LinearProbe && model.Layers > 0, generative, generative && config.GenerativeIncludesTestInputs,
-                filter, labeller, slice, sliceCount);
+                filter, labeller, slice, sliceCount, selection);
 
         var weak = Stage(StageKind.Weak, weakSpec, "xent", config.WeakLearningRate);
         var links = new List<StageSpec>();
@@ -37,7 +37,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
             links.Add(labeller);
         }
         var student = Stage(StageKind.Student, strongSpec, config.Loss, config.StrongLearningRate, config.GenerativeFinetuning, labeller,
-            chain.Count, slices, config.FilterConfident);
+            chain.Count, slices, config.FilterConfident, config.Selection);
         var ceiling = Stage(StageKind.Ceiling, strongSpec, "xent", config.StrongLearningRate, config.GenerativeFinetuning);
         return new ExperimentPlan(config, weak, links, student, ceiling);
     }

@@ -1,10 +1,12 @@
+using WeakToStrong.Training;
+
 namespace WeakToStrong.Protocol;
 
 /// <summary>Test accuracy of one trained model, with how it was trained.</summary>
 public sealed record ModelResult(
     string Role, string Model, string TrainedOn, string Loss, double LearningRate,
     double TestAccuracy, double TestStandardError, double? TestAuroc, double TestCalibrationError,
-    int TrainExamples, int Steps, double TrainSeconds);
+    int TrainExamples, int Steps, double TrainSeconds, SelectedCheckpoint? Checkpoint = null);
 
 /// <summary>
 /// The paper's imitation analysis on the test set: how often the student agrees with the supervisor where the supervisor

@@ -43,10 +43,11 @@ public sealed record StageSpec(
     ConfidenceFilter? Filter,
     StageSpec? Labeller,
     int Slice,
-    int Slices)
+    int Slices,
+    CheckpointCriterion Selection = CheckpointCriterion.Final)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
-    public const string CodeVersion = "stages-1";
+    public const string CodeVersion = "stages-2";
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
     public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
@@ -57,14 +58,15 @@ public sealed record StageSpec(
         version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
         lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
         generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
-        labeller = Labeller?.Key, slice = Slice, slices = Slices,
+        labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(),
     });
 
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>
     public string Describe()
     {
         string upstream = Labeller is null ? "" : $"{Labeller.Model}→";
-        string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered");
+        string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered") +
+            (Selection == CheckpointCriterion.Final ? "" : $" select:{Selection}");
         string loss = Kind is StageKind.Student or StageKind.Link ? $" {Loss}" : "";
         return $"{Kind.ToString().ToLowerInvariant()} {upstream}{Model}{loss}{extras} ({Task}, seed {Seed})";
     }

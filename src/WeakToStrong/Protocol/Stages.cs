@@ -57,9 +57,32 @@ public static class Stages
         var kept = labels.Labels;
         if (spec.Filter is { } filter) kept = kept.Where(l => !filter.Drops(l.Probabilities)).ToList();
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
-        var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor})", ToTraining(kept), LossRegistry.Create(spec.Loss), test,
-            progress, prepare: prepare);
+        var (train, selection) = Selection(spec.Selection, kept, test);
+        var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
+            progress, prepare: prepare, selection: selection);
         return output with { DroppedByFilter = labels.Labels.Count - kept.Count };
+    }
+
+    /// <summary>The student's training labels and checkpoint selection: weak agreement holds out every tenth label as validation.</summary>
+    private static (IReadOnlyList<WeakLabel> Train, CheckpointSelection? Selection) Selection(
+        CheckpointCriterion criterion, IReadOnlyList<WeakLabel> labels, IReadOnlyList<Example> test)
+    {
+        switch (criterion)
+        {
+            case CheckpointCriterion.WeakAgreement:
+                var validation = labels.Where((_, i) => i % 10 == 9).ToList();
+                var inputs = validation.Select(l => l.Input).ToList();
+                var weak = validation.Select(l => l.HardLabel).ToList();
+                return (labels.Where((_, i) => i % 10 != 9).ToList(), new CheckpointSelection("agreement with held-out weak labels",
+                    m => Accuracy.Of(Trainer.Predict(m, inputs), weak).Value));
+            case CheckpointCriterion.OracleTestAccuracy:
+                var testInputs = test.Select(e => e.Input).ToList();
+                var truth = test.Select(e => e.Label).ToList();
+                return (labels, new CheckpointSelection("ORACLE test accuracy (upper bound, reads test ground truth)",
+                    m => Accuracy.Of(Trainer.Predict(m, testInputs), truth).Value));
+            default:
+                return (labels, null);
+        }
     }
 
     private static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<TextInput> next,
@@ -71,20 +94,21 @@ public static class Stages
 
     /// <summary>Builds a fresh model (seeded), trains it, scores it on test, optionally uses it once more, and frees it.</summary>
     private static StageOutput Train(StageSpec spec, ModelSpec modelSpec, string trainedOn, IReadOnlyList<TrainingExample> data, ILoss loss,
-        IReadOnlyList<Example> test, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null, Action<Classifier>? prepare = null)
+        IReadOnlyList<Example> test, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null, Action<Classifier>? prepare = null,
+        CheckpointSelection? selection = null)
     {
         manual_seed(spec.Seed);
         using var model = modelSpec.Create(ClassesOf(data));
         prepare?.Invoke(model);
         var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0);
         string role = spec.Kind.ToString().ToLowerInvariant();
-        var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress);
+        var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
         var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
         var labels = test.Select(e => e.Label).ToList();
         var accuracy = Accuracy.Of(probabilities, labels);
         var auroc = model.Classes == 2 ? Auroc.Of(probabilities.Select(p => (double)p[1]).ToList(), labels) : null;
         var result = new ModelResult(role, modelSpec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
-            auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds);
+            auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds, summary.Selected);
         return new StageOutput(result, probabilities, keep?.Invoke(model), 0, 0);
     }
 
