@@ -1,21 +1,10 @@
-using System.Diagnostics;
 
 namespace WeakToStrong.Tests;
 
 /// <summary>The `w2s` executable as a user meets it: exit codes and one-line reasons on bad input.</summary>
 public class CliTests
 {
-    private static (int Exit, string Out, string Err) W2s(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "w2s.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
-    }
+    private static (int Exit, string Out, string Err) W2s(params string[] args) => W2sProcess.Run(args);
 
     [Fact]
     public void BadJsonlEndsWithExitCode2AndNamesFileLineAndField()

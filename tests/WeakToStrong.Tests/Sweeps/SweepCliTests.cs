@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace WeakToStrong.Tests.Sweeps;
@@ -6,17 +5,7 @@ namespace WeakToStrong.Tests.Sweeps;
 /// <summary>`w2s sweep` and `w2s report` as a user meets them (no training: dry runs and errors).</summary>
 public class SweepCliTests
 {
-    private static (int Exit, string Out, string Err) W2s(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "w2s.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
-    }
+    private static (int Exit, string Out, string Err) W2s(params string[] args) => W2sProcess.Run(args);
 
     [Fact]
     public void DryRunPrintsThePlanWithAnEstimateAndTrainsNothing()

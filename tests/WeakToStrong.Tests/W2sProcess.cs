@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace WeakToStrong.Tests;
+
+/// <summary>Runs the built `w2s` (copied next to the tests) as a user would, capturing exit code and both streams.</summary>
+internal static class W2sProcess
+{
+    public static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "w2s.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
+    }
+}
