@@ -39,12 +39,13 @@ internal static class RunCommand
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Recompute even if the run folder holds a finished result" };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
             task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, epochs, microBatch, weakLr, strongLr, probe,
-            maxTrain, maxTest, minGap, threads, output, force, json,
+            maxTrain, maxTest, minGap, threads, output, force, json, bf16,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
@@ -57,6 +58,7 @@ internal static class RunCommand
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest));
+            config = config with { Bf16 = r.GetValue(bf16) };
             config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);

@@ -97,6 +97,8 @@ public sealed class BertClassifier : Classifier
         return (tensor(ids, shape, device: device), tensor(types, shape, device: device), tensor(mask, shape, device: device));
     }
 
+    public override ComputePrecision Precision { get => encoder.Precision; set => encoder.Precision = value; }
+
     /// <summary>Linear-probe mode: the encoder is frozen and only the head trains.</summary>
     public override void FreezeBody()
     {

@@ -34,6 +34,16 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>Dtype of the layers' matmuls; embeddings, LayerNorms and parameters stay float32.</summary>
+    public ComputePrecision Precision
+    {
+        get => layers.Count > 0 && layers[0].Compute is not null ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
+        set
+        {
+            foreach (var layer in layers) layer.Compute = value == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : null;
+        }
+    }
+
     /// <param name="inputIds">[B, T] int64</param>
     /// <param name="typeIds">[B, T] int64 (0 for the first segment, 1 for the second)</param>
     /// <param name="attentionMask">[B, T], 1 for real tokens and 0 for padding (any integer or bool dtype)</param>

@@ -22,4 +22,7 @@ public abstract class Classifier : nn.Module
 
     /// <summary>Linear-probe mode: only the head trains.</summary>
     public virtual void FreezeBody() { }
+
+    /// <summary>Dtype of the body's matmuls (transformers); models without matmul-heavy bodies ignore it.</summary>
+    public virtual ComputePrecision Precision { get => ComputePrecision.Float32; set { } }
 }

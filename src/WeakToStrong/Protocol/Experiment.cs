@@ -89,7 +89,7 @@ public static class Experiment
         using var model = spec.Create(split.Classes);
         prepare?.Invoke(model);
         var train = new TrainConfig(learningRate ?? spec.DefaultLearningRate, config.BatchSize, config.MicroBatchSize, config.Epochs,
-            config.Seed, config.LinearProbe && spec.Layers > 0);
+            config.Seed, config.LinearProbe && spec.Layers > 0, config.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
         var summary = Trainer.Train(model, data, loss, train, $"{role} {spec.Name}", progress);
         var test = Trainer.Predict(model, split.Test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
         var accuracy = Accuracy.Of(test, split.Test.Select(e => e.Label).ToList());

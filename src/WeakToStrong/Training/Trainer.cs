@@ -20,6 +20,7 @@ public static class Trainer
                 throw new ArgumentException($"example {ex.Input.Id} has {ex.Target.Length} target entries, the model has {model.Classes} classes");
 
         if (config.LinearProbe) model.FreezeBody();
+        model.Precision = config.Precision; // Predict keeps using it
         model.eval(); // no dropout: the reference trains in eval mode for determinism
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var optimizer = optim.Adam(parameters, lr: config.LearningRate);
