@@ -143,6 +143,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--bf16-steps", type=int, default=None)
+    ap.add_argument("--bf16-warmup", type=int, default=None)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -167,11 +169,13 @@ def main():
     with torch.no_grad():
         result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
     for name, bf16 in (("fp32", False), ("bf16", True)):
+        steps = (args.bf16_steps or args.steps) if bf16 else args.steps
+        warmup = (args.bf16_warmup if args.bf16_warmup is not None else args.warmup) if bf16 else args.warmup
         model = Bert(cfg)
         model.load_hf(w)
-        result[f"train_{name}_seconds_per_step"] = time_train(model, ids, mask, targets, args.steps, args.warmup, bf16)
+        result[f"train_{name}_seconds_per_step"] = time_train(model, ids, mask, targets, steps, warmup, bf16)
         result[f"train_{name}_tokens_per_second"] = tokens / result[f"train_{name}_seconds_per_step"]
-        result[f"infer_{name}_tokens_per_second"] = tokens / time_infer(model, ids, mask, args.steps, args.warmup, bf16)
+        result[f"infer_{name}_tokens_per_second"] = tokens / time_infer(model, ids, mask, steps, warmup, bf16)
     print(json.dumps(result))
 
 

@@ -10,14 +10,15 @@ namespace WeakToStrong.Bench;
 internal static class PeerWork
 {
     public static JsonObject Run(string python, string script, string weights, string idsFile, int batch, int seq, int threads,
-        int warmup, int steps)
+        int warmup, int steps, int bf16Warmup, int bf16Steps)
     {
         var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var a in new[] { script, "--weights", weights, "--ids", idsFile, "--batch", $"{batch}", "--seq", $"{seq}",
-                     "--threads", $"{threads}", "--warmup", $"{warmup}", "--steps", $"{steps}" })
+                     "--threads", $"{threads}", "--warmup", $"{warmup}", "--steps", $"{steps}",
+                     "--bf16-warmup", $"{bf16Warmup}", "--bf16-steps", $"{bf16Steps}" })
             start.ArgumentList.Add(a);
         start.Environment.Remove("OPENBLAS_CORETYPE");
         start.Environment.Remove("OPENBLAS_L2_SIZE");

@@ -42,12 +42,18 @@ double tokens = Batch * Seq;
 Log("matmul peak");
 double peakFp32 = OursWork.MatmulGflops(ScalarType.Float32), peakBf16 = OursWork.MatmulGflops(ScalarType.BFloat16);
 results["matmul_gflops"] = new JsonObject { ["fp32"] = peakFp32, ["bf16"] = peakBf16 };
+// Without AVX-512 libtorch's bf16 GEMM is a slow reference loop: time bf16 with one step so the run stays short.
+bool bf16Slow = peakBf16 < 0.5 * peakFp32;
+int bf16Steps = bf16Slow ? 1 : steps, bf16Warmup = bf16Slow ? 1 : warmup;
+results["bf16_fast_matmul_cpuid"] = Bf16Support.HasFastMatmul;
+results["bf16_slow_path"] = bf16Slow;
+results["bf16_steps"] = bf16Steps;
 
 Log("ours: training fp32 / bf16, inference fp32 / bf16");
 var trainFp32 = OursWork.Train(batch, ComputePrecision.Float32, warmup, steps);
-var trainBf16 = OursWork.Train(batch, ComputePrecision.BFloat16, warmup, steps);
+var trainBf16 = OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
 double inferFp32 = OursWork.Infer(batch, ComputePrecision.Float32, warmup, steps);
-double inferBf16 = OursWork.Infer(batch, ComputePrecision.BFloat16, warmup, steps);
+double inferBf16 = OursWork.Infer(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
 
 Log("ONNX Runtime inference");
 double ort = OrtWork.Infer(ids, Batch, Seq, threads, warmup, steps);
@@ -59,7 +65,7 @@ SafeTensors.Write(weights, minilm.ToHuggingFace());
 File.WriteAllBytes(idsFile, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
 JsonObject? peer = null;
 string? peerError = null;
-try { peer = PeerWork.Run(python, Path.Combine(repo, "bench", "torch_peer.py"), weights, idsFile, Batch, Seq, threads, warmup, steps); }
+try { peer = PeerWork.Run(python, Path.Combine(repo, "bench", "torch_peer.py"), weights, idsFile, Batch, Seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
 catch (Exception e) { peerError = e.Message; Log("peer failed: " + e.Message); }
 double peerParity = double.NaN;
 if (peer is not null)

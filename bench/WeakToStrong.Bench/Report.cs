@@ -26,6 +26,9 @@ internal static class Report
         double load0 = D(r["load_average_start"]), load1 = D(r["load_average_end"]);
         sb.AppendLine($"Machine load (1-min load average): {load0:F1} at start, {load1:F1} at end" +
                       (Math.Max(load0, load1) > 0.5 * D(r["cores"]) ? " — **measured under load from other processes: absolute figures are depressed and noisy; ratios are indicative only**." : "."));
+        if (r["bf16_slow_path"]?.GetValue<bool>() == true)
+            sb.AppendLine($"bf16: this CPU's CPUID reports no AVX-512 (fast-bf16 check: {r["bf16_fast_matmul_cpuid"]}), so libtorch (ours and PyTorch's) runs bf16 GEMMs on its " +
+                          $"reference path; bf16 rows were timed with {r["bf16_steps"]} step only and show that path, not AVX512-BF16 hardware.  ");
         sb.AppendLine();
         sb.AppendLine("| work | ours | PyTorch 1.13 (Debian) | ONNX Runtime 1.31.1 | ratio |");
         sb.AppendLine("| --- | ---: | ---: | ---: | --- |");

@@ -59,6 +59,7 @@ internal static class RunCommand
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest));
             config = config with { Bf16 = r.GetValue(bf16) };
+            if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
