@@ -66,7 +66,7 @@ class Bert(nn.Module):
         h = cfg["hidden"]
         self.word = nn.Embedding(cfg["vocab"], h)
         self.pos = nn.Embedding(cfg["positions"], h)
-        self.type = nn.Embedding(2, h)
+        self.types = nn.Embedding(2, h)
         self.norm = nn.LayerNorm(h, eps=1e-12)
         self.layers = nn.ModuleList(Layer(h, cfg["heads"], cfg["ffn"], 1e-12) for _ in range(cfg["layers"]))
         self.head = nn.Linear(h, classes, bias=False)
@@ -76,7 +76,7 @@ class Bert(nn.Module):
         with torch.no_grad():
             self.word.weight.copy_(w["embeddings.word_embeddings.weight"])
             self.pos.weight.copy_(w["embeddings.position_embeddings.weight"])
-            self.type.weight.copy_(w["embeddings.token_type_embeddings.weight"])
+            self.types.weight.copy_(w["embeddings.token_type_embeddings.weight"])
             self.norm.weight.copy_(w["embeddings.LayerNorm.weight"])
             self.norm.bias.copy_(w["embeddings.LayerNorm.bias"])
             names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
@@ -93,7 +93,7 @@ class Bert(nn.Module):
 
     def pooled(self, ids, mask):
         t = ids.shape[1]
-        x = self.word(ids) + self.pos(torch.arange(t)) + self.type(torch.zeros_like(ids))
+        x = self.word(ids) + self.pos(torch.arange(t)) + self.types(torch.zeros_like(ids))
         x = self.norm(x)
         bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
         for layer in self.layers:
@@ -168,6 +168,10 @@ def main():
     check.eval()
     with torch.no_grad():
         result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
+    # BLAS_INFO=generic means "the system libblas.so.3": record which library that resolved to in this process.
+    torch.randn(64, 64) @ torch.randn(64, 64)
+    with open("/proc/self/maps") as maps:
+        result["blas_library"] = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
     for name, bf16 in (("fp32", False), ("bf16", True)):
         steps = (args.bf16_steps or args.steps) if bf16 else args.steps
         warmup = (args.bf16_warmup if args.bf16_warmup is not None else args.warmup) if bf16 else args.warmup

@@ -61,7 +61,7 @@ internal static class Report
         sb.AppendLine();
         if (torch["error"] is { } error) sb.AppendLine($"PyTorch peer failed: {error}");
         else
-            sb.AppendLine($"PyTorch peer: torch {torch["torch"]}, {torch["threads"]} threads, BLAS_INFO={torch["blas"]} (Debian's libblas.so.3 alternative; " +
+            sb.AppendLine($"PyTorch peer: torch {torch["torch"]}, {torch["threads"]} threads, BLAS_INFO={torch["blas"]}, loaded {torch["blas_library"]?.ToJsonString()} (Debian's libblas.so.3 alternative; " +
                           $"OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command); parity with ours on the same ids: max |Δ pooled| = {D(r["pytorch_parity_max_abs_pooled"]):E1}.");
         if (r["w2s_run_seconds"] is JsonObject w)
         {
