@@ -40,12 +40,13 @@ internal static class RunCommand
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Recompute even if the run folder holds a finished result" };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
             task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, epochs, microBatch, weakLr, strongLr, probe,
-            maxTrain, maxTest, minGap, threads, output, force, json,
+            maxTrain, maxTest, minGap, threads, output, force, json, bf16,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
@@ -58,6 +59,8 @@ internal static class RunCommand
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));
+            config = config with { Bf16 = r.GetValue(bf16) };
+            if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
@@ -113,7 +116,9 @@ internal static class RunCommand
     {
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(Experiment.CodeVersion + Json.Serialize(c with { Seed = 0 }))), 0, 4);
-        return $"{task}_{c.WeakModel}_to_{c.StrongModel}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
+        // hf:/path/to/folder names hold separators: keep the folder name flat.
+        static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
+        return $"{task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
 
     private static CheckpointCriterion ParseSelection(string text) => text switch

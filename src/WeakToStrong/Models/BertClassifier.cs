@@ -6,27 +6,21 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Models;
 
 /// <summary>
-/// A pretrained BERT encoder, mean pooling over real tokens (MiniLM is trained as a mean-pooled sentence model) and a
-/// bias-free linear head that starts at zero, as the reference weak-to-strong code does (all classes equal at step 0).
+/// A pretrained BERT encoder with mean pooling over real tokens (MiniLM is trained as a mean-pooled sentence model) and
+/// the zero-initialised linear head of <see cref="PooledClassifier"/>.
 /// </summary>
-public sealed class BertClassifier : Classifier
+public sealed class BertClassifier : PooledClassifier
 {
     private readonly BertEncoder encoder;
-    private readonly Linear head;
-    private readonly int _classes;
     private int _truncated;
 
     public BertClassifier(BertEncoder encoder, WordPieceTokenizer tokenizer, int classes, int maxLength = 128)
-        : base(nameof(BertClassifier))
+        : base(nameof(BertClassifier), encoder.Config.Hidden, classes)
     {
-        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes));
         if (maxLength > encoder.Config.MaxPositions) throw new ArgumentOutOfRangeException(nameof(maxLength));
         this.encoder = encoder;
         Tokenizer = tokenizer;
         MaxLength = maxLength;
-        _classes = classes;
-        head = nn.Linear(encoder.Config.Hidden, classes, hasBias: false);
-        using (no_grad()) head.weight!.zero_();
         RegisterComponents();
     }
 
@@ -42,7 +36,6 @@ public sealed class BertClassifier : Classifier
         return new BertClassifier(encoder, tokenizer, classes, maxLength);
     }
 
-    public override int Classes => _classes;
     public int MaxLength { get; }
     public BertEncoder Encoder => encoder;
     public WordPieceTokenizer Tokenizer { get; }
@@ -50,8 +43,7 @@ public sealed class BertClassifier : Classifier
     /// <summary>How many inputs Encode has truncated so far (thread-safe).</summary>
     public int TruncatedCount => Volatile.Read(ref _truncated);
 
-    public long ParameterCount => parameters().Sum(p => p.numel());
-    public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+    protected override nn.Module Body => encoder;
 
     public override EncodedInput Encode(TextInput input)
     {
@@ -60,17 +52,11 @@ public sealed class BertClassifier : Classifier
         return encoding.ToEncodedInput();
     }
 
-    public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
-    {
-        using var scope = NewDisposeScope();
-        return head.forward(Embed(batch)).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Mean-pooled sentence embeddings [B, H] (the encoder's output averaged over non-padding tokens).</summary>
-    public Tensor Embed(IReadOnlyList<EncodedInput> batch)
+    public override Tensor Embed(IReadOnlyList<EncodedInput> batch)
     {
         using var scope = NewDisposeScope();
-        var (ids, types, mask) = Pad(batch, Tokenizer.PadId, head.weight!.device);
+        var (ids, types, mask) = Pad(batch, Tokenizer.PadId, encoder.WordEmbeddings.device);
         var hidden = encoder.forward(ids, types, mask);
         var m = mask.to_type(hidden.dtype).unsqueeze(-1);
         var pooled = (hidden * m).sum(1) / m.sum(1).clamp_min(1e-9);
@@ -97,9 +83,5 @@ public sealed class BertClassifier : Classifier
         return (tensor(ids, shape, device: device), tensor(types, shape, device: device), tensor(mask, shape, device: device));
     }
 
-    /// <summary>Linear-probe mode: the encoder is frozen and only the head trains.</summary>
-    public override void FreezeBody()
-    {
-        foreach (var p in encoder.parameters()) p.requires_grad = false;
-    }
+    public override ComputePrecision Precision { get => encoder.Precision; set => encoder.Precision = value; }
 }

@@ -34,6 +34,16 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
+    /// <summary>Dtype of the layers' matmuls; embeddings, LayerNorms and parameters stay float32.</summary>
+    public ComputePrecision Precision
+    {
+        get => layers.Count > 0 && layers[0].Compute is not null ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
+        set
+        {
+            foreach (var layer in layers) layer.Compute = value == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : null;
+        }
+    }
+
     /// <param name="inputIds">[B, T] int64</param>
     /// <param name="typeIds">[B, T] int64 (0 for the first segment, 1 for the second)</param>
     /// <param name="attentionMask">[B, T], 1 for real tokens and 0 for padding (any integer or bool dtype)</param>
@@ -57,23 +67,87 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// PyTorch names; Linear weights by name if present, else through the graph (the MatMul that feeds the bias' Add).
     /// Only the first config.Layers layers are loaded.
     /// </summary>
-    public static BertEncoder FromOnnx(OnnxWeights onnx, BertConfig config)
+    public static BertEncoder FromOnnx(OnnxWeights onnx, BertConfig config, string source = "ONNX model")
     {
         var encoder = new BertEncoder(config);
-        encoder.Load(onnx);
+        encoder.Load((name, shape) =>
+        {
+            if (onnx.Initializers.TryGetValue(name, out var named)) return Checked(ToTensor(named), name, shape, source);
+            // MatMul computes x @ W with W [in, out]: transpose to the Linear layout.
+            if (name.EndsWith(".weight", StringComparison.Ordinal) && !name.Contains("LayerNorm") && !name.StartsWith("embeddings."))
+                return Checked(ToTensor(onnx.MatMulWeightForBias(name[..^".weight".Length] + ".bias")).t(), name, shape, source);
+            throw new InvalidDataException($"{source} has no initializer '{name}'.");
+        });
         encoder.eval();
         return encoder;
     }
 
-    private void Load(OnnxWeights onnx)
+    /// <summary>
+    /// Builds an encoder from tensors with Hugging Face BertModel names in PyTorch layout (a safetensors or pytorch_model.bin
+    /// state dict; a task model's "bert." prefix is skipped). Only the first config.Layers layers are loaded.
+    /// </summary>
+    public static BertEncoder FromHuggingFace(IReadOnlyDictionary<string, Tensor> tensors, BertConfig config, string source = "checkpoint")
+    {
+        var weights = new CheckpointWeights(tensors, source, "embeddings.word_embeddings.weight");
+        var encoder = new BertEncoder(config);
+        encoder.Load((name, shape) =>
+        {
+            // Checkpoints from the original TensorFlow port call LayerNorm's parameters gamma and beta.
+            if (!weights.Contains(name) && name.Contains("LayerNorm."))
+                name = name.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta");
+            return weights.Get(name, shape);
+        });
+        encoder.eval();
+        return encoder;
+    }
+
+    /// <summary>This encoder's weights under Hugging Face BertModel names (Q, K and V split again), e.g. to save as safetensors.</summary>
+    public Dictionary<string, Tensor> ToHuggingFace()
+    {
+        using var noGrad = no_grad();
+        var result = new Dictionary<string, Tensor>
+        {
+            ["embeddings.word_embeddings.weight"] = word_embeddings.weight!.detach().clone(),
+            ["embeddings.position_embeddings.weight"] = position_embeddings.weight!.detach().clone(),
+            ["embeddings.token_type_embeddings.weight"] = token_type_embeddings.weight!.detach().clone(),
+            ["embeddings.LayerNorm.weight"] = embedding_norm.weight!.detach().clone(),
+            ["embeddings.LayerNorm.bias"] = embedding_norm.bias!.detach().clone(),
+        };
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            string p = $"encoder.layer.{i}.";
+            var w = layer.qkv.weight!.detach().chunk(3, 0);
+            var b = layer.qkv.bias!.detach().chunk(3, 0);
+            string[] names = ["query", "key", "value"];
+            for (int k = 0; k < 3; k++)
+            {
+                result[p + $"attention.self.{names[k]}.weight"] = w[k].clone();
+                result[p + $"attention.self.{names[k]}.bias"] = b[k].clone();
+            }
+            void Put(string name, nn.Module module)
+            {
+                foreach (var (n, t) in module.named_parameters()) result[p + name + "." + n] = t.detach().clone();
+            }
+            Put("attention.output.dense", layer.attention_out);
+            Put("attention.output.LayerNorm", layer.attention_norm);
+            Put("intermediate.dense", layer.intermediate);
+            Put("output.dense", layer.output);
+            Put("output.LayerNorm", layer.output_norm);
+        }
+        return result;
+    }
+
+    /// <summary>Copies every parameter from get(name, expected shape), which returns a PyTorch-layout float32 tensor.</summary>
+    private void Load(Func<string, long[], Tensor> get)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Copy(word_embeddings.weight!, onnx["embeddings.word_embeddings.weight"]);
-        Copy(position_embeddings.weight!, onnx["embeddings.position_embeddings.weight"]);
-        Copy(token_type_embeddings.weight!, onnx["embeddings.token_type_embeddings.weight"]);
-        Copy(embedding_norm.weight!, onnx["embeddings.LayerNorm.weight"]);
-        Copy(embedding_norm.bias!, onnx["embeddings.LayerNorm.bias"]);
+        long h = Config.Hidden, f = Config.Intermediate;
+        word_embeddings.weight!.copy_(get("embeddings.word_embeddings.weight", [Config.VocabSize, h]));
+        position_embeddings.weight!.copy_(get("embeddings.position_embeddings.weight", [Config.MaxPositions, h]));
+        token_type_embeddings.weight!.copy_(get("embeddings.token_type_embeddings.weight", [Config.TypeVocabSize, h]));
+        LoadNorm(embedding_norm, get, "embeddings.LayerNorm", h);
 
         for (int i = 0; i < Config.Layers; i++)
         {
@@ -81,40 +155,33 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
             string p = $"encoder.layer.{i}.";
             // Fused QKV: stack the three [out, in] weights along the output dimension.
             string[] qkv = ["attention.self.query", "attention.self.key", "attention.self.value"];
-            layer.qkv.weight!.copy_(cat(qkv.Select(n => LinearWeight(onnx, p + n)).ToArray(), 0));
-            layer.qkv.bias!.copy_(cat(qkv.Select(n => ToTensor(onnx[p + n + ".bias"])).ToArray(), 0));
-            LoadLinear(layer.attention_out, onnx, p + "attention.output.dense");
-            Copy(layer.attention_norm.weight!, onnx[p + "attention.output.LayerNorm.weight"]);
-            Copy(layer.attention_norm.bias!, onnx[p + "attention.output.LayerNorm.bias"]);
-            LoadLinear(layer.intermediate, onnx, p + "intermediate.dense");
-            LoadLinear(layer.output, onnx, p + "output.dense");
-            Copy(layer.output_norm.weight!, onnx[p + "output.LayerNorm.weight"]);
-            Copy(layer.output_norm.bias!, onnx[p + "output.LayerNorm.bias"]);
+            layer.qkv.weight!.copy_(cat(qkv.Select(n => get(p + n + ".weight", [h, h])).ToArray(), 0));
+            layer.qkv.bias!.copy_(cat(qkv.Select(n => get(p + n + ".bias", [h])).ToArray(), 0));
+            LoadLinear(layer.attention_out, get, p + "attention.output.dense", h, h);
+            LoadNorm(layer.attention_norm, get, p + "attention.output.LayerNorm", h);
+            LoadLinear(layer.intermediate, get, p + "intermediate.dense", f, h);
+            LoadLinear(layer.output, get, p + "output.dense", h, f);
+            LoadNorm(layer.output_norm, get, p + "output.LayerNorm", h);
         }
     }
 
-    private static void LoadLinear(Linear linear, OnnxWeights onnx, string prefix)
+    private static void LoadLinear(Linear linear, Func<string, long[], Tensor> get, string prefix, long outputs, long inputs)
     {
-        linear.weight!.copy_(LinearWeight(onnx, prefix));
-        Copy(linear.bias!, onnx[prefix + ".bias"]);
+        linear.weight!.copy_(get(prefix + ".weight", [outputs, inputs]));
+        linear.bias!.copy_(get(prefix + ".bias", [outputs]));
     }
 
-    /// <summary>A Linear weight in PyTorch layout [out, in].</summary>
-    private static Tensor LinearWeight(OnnxWeights onnx, string prefix)
+    private static void LoadNorm(LayerNorm norm, Func<string, long[], Tensor> get, string prefix, long size)
     {
-        if (onnx.Initializers.TryGetValue(prefix + ".weight", out var named)) return ToTensor(named);
-        // MatMul computes x @ W with W [in, out]: transpose to the Linear layout.
-        return ToTensor(onnx.MatMulWeightForBias(prefix + ".bias")).t();
+        norm.weight!.copy_(get(prefix + ".weight", [size]));
+        norm.bias!.copy_(get(prefix + ".bias", [size]));
     }
 
-    private static void Copy(Tensor target, OnnxTensor source)
-    {
-        var value = ToTensor(source);
-        if (!value.shape.SequenceEqual(target.shape))
-            throw new InvalidDataException(
-                $"ONNX tensor '{source.Name}' has shape [{string.Join(",", value.shape)}], expected [{string.Join(",", target.shape)}].");
-        target.copy_(value);
-    }
+    private static Tensor Checked(Tensor value, string name, long[] shape, string source) =>
+        value.shape.SequenceEqual(shape)
+            ? value
+            : throw new InvalidDataException(
+                $"{source}: tensor '{name}' has shape [{string.Join(", ", value.shape)}], the model expects [{string.Join(", ", shape)}].");
 
     private static Tensor ToTensor(OnnxTensor t)
     {

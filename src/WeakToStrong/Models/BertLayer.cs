@@ -16,6 +16,10 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     internal readonly Linear output;
     internal readonly LayerNorm output_norm;
 
+    // Null: float32 throughout. Otherwise the dtype of the matmuls (weights cast per forward; gradients flow back to the
+    // float32 parameters through the cast). Residual adds and LayerNorms stay float32, as under PyTorch's CPU autocast.
+    internal ScalarType? Compute;
+
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
         _heads = config.Heads;
@@ -35,12 +39,18 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], h = x.shape[2];
         // [B, T, 3, heads, d] -> [3, B, heads, T, d]
-        var parts = qkv.forward(x).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var parts = Linear(qkv, Low(x)).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep)
             .transpose(1, 2).reshape(b, t, h);
-        x = attention_norm.forward(x + attention_out.forward(context));
+        x = attention_norm.forward(x + Linear(attention_out, context).to_type(x.dtype));
         // Exact (erf) GELU, as BERT uses.
-        var ffn = output.forward(nn.functional.gelu(intermediate.forward(x)));
-        return output_norm.forward(x + ffn).MoveToOuterDisposeScope();
+        var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, Low(x))));
+        return output_norm.forward(x + ffn.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
+
+    private Tensor Low(Tensor x) => Compute is { } dtype ? x.to_type(dtype) : x;
+
+    private Tensor Linear(Linear layer, Tensor x) => Compute is { } dtype
+        ? nn.functional.linear(x, layer.weight!.to_type(dtype), layer.bias?.to_type(dtype))
+        : layer.forward(x);
 }

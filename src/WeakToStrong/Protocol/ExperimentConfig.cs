@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace WeakToStrong.Protocol;
 
 /// <summary>One weak-to-strong experiment: a weak and a strong model, a loss for the student, a seed.</summary>
@@ -17,7 +19,9 @@ public sealed record ExperimentConfig(
     string? Bootstrap = null,
     bool GenerativeFinetuning = false,
     bool GenerativeIncludesTestInputs = false,
-    CheckpointCriterion Selection = CheckpointCriterion.Final)
+    CheckpointCriterion Selection = CheckpointCriterion.Final,
+    // Left out of the JSON when false, so configurations stored before this option keep their run hash.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Bf16 = false)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

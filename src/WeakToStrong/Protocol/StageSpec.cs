@@ -44,7 +44,8 @@ public sealed record StageSpec(
     StageSpec? Labeller,
     int Slice,
     int Slices,
-    CheckpointCriterion Selection = CheckpointCriterion.Final)
+    CheckpointCriterion Selection = CheckpointCriterion.Final,
+    bool Bf16 = false)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
     public const string CodeVersion = "stages-2";
@@ -58,7 +59,7 @@ public sealed record StageSpec(
         version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
         lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
         generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
-        labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(),
+        labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16,
     });
 
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>

@@ -100,7 +100,10 @@ public static class Stages
         manual_seed(spec.Seed);
         using var model = modelSpec.Create(ClassesOf(data));
         prepare?.Invoke(model);
-        var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0);
+        // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
+        if (spec.LinearProbe && model is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
+        var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0,
+            spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
         string role = spec.Kind.ToString().ToLowerInvariant();
         var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
         var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);

@@ -1,3 +1,5 @@
+using WeakToStrong.Models;
+
 namespace WeakToStrong.Training;
 
 /// <summary>
@@ -10,7 +12,8 @@ public sealed record TrainConfig(
     int MicroBatchSize = 32,
     int Epochs = 2,
     int Seed = 0,
-    bool LinearProbe = false)
+    bool LinearProbe = false,
+    ComputePrecision Precision = ComputePrecision.Float32)
 {
     public void Validate()
     {

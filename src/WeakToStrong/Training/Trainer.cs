@@ -20,10 +20,12 @@ public static class Trainer
                 throw new ArgumentException($"example {ex.Input.Id} has {ex.Target.Length} target entries, the model has {model.Classes} classes");
 
         if (config.LinearProbe) model.FreezeBody();
+        model.Precision = config.Precision; // Predict keeps using it
         model.eval(); // no dropout: the reference trains in eval mode for determinism
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var optimizer = optim.Adam(parameters, lr: config.LearningRate);
         var encoded = EncodingCache.Encode(model, data.Select(d => d.Input));
+        model.Prepare(encoded);
 
         int stepsPerEpoch = (data.Count + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
@@ -92,6 +94,7 @@ public static class Trainer
     {
         model.eval();
         var encoded = EncodingCache.Encode(model, inputs);
+        model.Prepare(encoded);
         // Batch by length so padding is small; results go back to input order.
         var order = Enumerable.Range(0, inputs.Count).OrderBy(i => encoded[i].Ids.Length).ToArray();
         var result = new float[inputs.Count][];

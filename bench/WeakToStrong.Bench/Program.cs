@@ -1,0 +1,148 @@
+// Benchmark: finetuning and inference throughput of minilm-l6 in our code vs PyTorch (same weights) and ONNX Runtime,
+// achieved FLOP/s against a measured matmul peak, and wall time of whole `w2s run` commands. Writes bench/RESULTS.md and
+// bench/results.json. Not part of the tests: run it on a quiet machine, e.g.
+//   dotnet run -c Release --project bench/WeakToStrong.Bench -- --threads 2
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using WeakToStrong.Bench;
+using WeakToStrong.Models;
+using WeakToStrong.Training;
+using static TorchSharp.torch;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+int threads = int.Parse(Arg("--threads", "2"));
+int steps = int.Parse(Arg("--steps", "5")), warmup = int.Parse(Arg("--warmup", "2"));
+bool runs = !args.Contains("--skip-runs");
+string python = Arg("--python", "/usr/bin/python3");
+const int Batch = 32, Seq = 128;
+string repo = FindRepo();
+string outDir = Path.Combine(repo, "bench");
+string work = Directory.CreateTempSubdirectory("w2s-bench-").FullName;
+var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + string.Join(' ', args);
+
+var results = new JsonObject
+{
+    ["command"] = command, ["date"] = DateTime.UtcNow.ToString("u"), ["threads"] = threads, ["cores"] = Environment.ProcessorCount,
+    ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
+};
+void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss} load {Measure.LoadAverage():F1}] {line}");
+
+TorchRuntime.Initialize(threads);
+// Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
+var rng = new Random(0);
+var ids = new long[Batch * Seq];
+for (int i = 0; i < ids.Length; i++) ids[i] = i % Seq == 0 ? 101 : i % Seq == Seq - 1 ? 102 : rng.Next(1000, 30000);
+var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * Seq)..((b + 1) * Seq)], new long[Seq])).ToList();
+double tokens = Batch * Seq;
+
+Log("matmul peak");
+double peakFp32 = OursWork.MatmulGflops(ScalarType.Float32), peakBf16 = OursWork.MatmulGflops(ScalarType.BFloat16);
+results["matmul_gflops"] = new JsonObject { ["fp32"] = peakFp32, ["bf16"] = peakBf16 };
+// Without AVX-512 libtorch's bf16 GEMM is a slow reference loop: time bf16 with one step so the run stays short.
+bool bf16Slow = peakBf16 < 0.5 * peakFp32;
+int bf16Steps = bf16Slow ? 1 : steps, bf16Warmup = bf16Slow ? 1 : warmup;
+results["bf16_fast_matmul_cpuid"] = Bf16Support.HasFastMatmul;
+results["bf16_slow_path"] = bf16Slow;
+results["bf16_steps"] = bf16Steps;
+
+Log("ours: training fp32 / bf16, inference fp32 / bf16");
+var trainFp32 = OursWork.Train(batch, ComputePrecision.Float32, warmup, steps);
+var trainBf16 = OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
+double inferFp32 = OursWork.Infer(batch, ComputePrecision.Float32, warmup, steps);
+double inferBf16 = OursWork.Infer(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
+
+Log("ONNX Runtime inference");
+double ort = OrtWork.Infer(ids, Batch, Seq, threads, warmup, steps);
+
+Log("PyTorch peer");
+var (minilm, _) = PretrainedEncoders.Load(PretrainedEncoder.MiniLM);
+string weights = Path.Combine(work, "minilm-l6.safetensors"), idsFile = Path.Combine(work, "ids.i64");
+SafeTensors.Write(weights, minilm.ToHuggingFace());
+File.WriteAllBytes(idsFile, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
+JsonObject? peer = null;
+string? peerError = null;
+try { peer = PeerWork.Run(python, Path.Combine(repo, "bench", "torch_peer.py"), weights, idsFile, Batch, Seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
+catch (Exception e) { peerError = e.Message; Log("peer failed: " + e.Message); }
+double peerParity = double.NaN;
+if (peer is not null)
+{
+    var ours = OursWork.PooledFirstRow(batch);
+    var theirs = peer["pooled_row0_first8"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+    peerParity = theirs.Select((v, i) => Math.Abs(v - ours[i])).Max();
+}
+
+// Matmul FLOPs per token of the 6-layer encoder (embeddings and the 384x2 head are negligible): QKV, attention output
+// and the two FFN matmuls, plus scores and context (2 x 2·T·H). Training ≈ 3 x forward (backward needs two matmuls per one).
+var c = BertConfig.MiniLmL6;
+double forwardFlops = c.Layers * (2.0 * c.Hidden * 3 * c.Hidden + 2.0 * c.Hidden * c.Hidden + 4.0 * c.Hidden * c.Intermediate + 4.0 * Seq * c.Hidden);
+double trainFlops = 3 * forwardFlops;
+
+double oursTrainFp32 = tokens / trainFp32.SecondsPerStep, oursTrainBf16 = tokens / trainBf16.SecondsPerStep;
+double oursInferFp32 = tokens / inferFp32, oursInferBf16 = tokens / inferBf16, ortTps = tokens / ort;
+double? P(string k) => peer?[k]?.GetValue<double>();
+results["ours"] = new JsonObject
+{
+    ["train_fp32_tokens_per_second"] = oursTrainFp32, ["train_bf16_tokens_per_second"] = oursTrainBf16,
+    ["infer_fp32_tokens_per_second"] = oursInferFp32, ["infer_bf16_tokens_per_second"] = oursInferBf16,
+    ["train_fp32_step"] = new JsonObject { ["forward"] = trainFp32.Forward, ["backward"] = trainFp32.Backward, ["optimizer"] = trainFp32.Optimizer },
+    ["train_bf16_step"] = new JsonObject { ["forward"] = trainBf16.Forward, ["backward"] = trainBf16.Backward, ["optimizer"] = trainBf16.Optimizer },
+};
+results["onnxruntime"] = new JsonObject { ["version"] = "1.31.1", ["infer_fp32_tokens_per_second"] = ortTps };
+results["pytorch"] = peer is null ? new JsonObject { ["error"] = peerError } : peer.DeepClone();
+results["pytorch_parity_max_abs_pooled"] = peerParity;
+results["flops_per_token"] = new JsonObject { ["forward"] = forwardFlops, ["train"] = trainFlops };
+
+double? Ratio(double ours, double? theirs) => theirs is > 0 ? ours / theirs : null;
+var ratios = new JsonObject
+{
+    ["train_fp32_vs_pytorch"] = Ratio(oursTrainFp32, P("train_fp32_tokens_per_second")),
+    ["train_bf16_vs_pytorch_autocast"] = Ratio(oursTrainBf16, P("train_bf16_tokens_per_second")),
+    ["infer_fp32_vs_onnxruntime"] = Ratio(oursInferFp32, ortTps),
+    ["infer_bf16_vs_onnxruntime"] = Ratio(oursInferBf16, ortTps),
+    ["infer_fp32_vs_pytorch"] = Ratio(oursInferFp32, P("infer_fp32_tokens_per_second")),
+};
+results["ratios"] = ratios;
+var share = new JsonObject
+{
+    ["train_fp32"] = oursTrainFp32 * trainFlops / 1e9 / peakFp32, ["train_bf16"] = oursTrainBf16 * trainFlops / 1e9 / peakBf16,
+    ["infer_fp32"] = oursInferFp32 * forwardFlops / 1e9 / peakFp32, ["infer_bf16"] = oursInferBf16 * forwardFlops / 1e9 / peakBf16,
+};
+results["share_of_matmul_peak"] = share;
+
+if (runs)
+{
+    string cli = CliWork.FindCli(repo);
+    string runsDir = Path.Combine(work, "runs"), cache = Path.Combine(work, "features");
+    var env = new Dictionary<string, string> { ["W2S_FEATURE_CACHE"] = cache };
+    string[] common = ["run", "--weak", "bow", "--strong", "minilm-l6", "--threads", $"{threads}", "--out", runsDir, "--force", "--json"];
+    Log("w2s run (bow -> minilm-l6, default task)");
+    double full = CliWork.Seconds(cli, common, env);
+    Log("w2s run --linear-probe, cold cache");
+    double probeCold = CliWork.Seconds(cli, [.. common, "--linear-probe"], env);
+    int filesCold = Directory.Exists(cache) ? Directory.EnumerateFiles(cache, "*.f32", SearchOption.AllDirectories).Count() : 0;
+    Log("w2s run --linear-probe, warm cache");
+    double probeWarm = CliWork.Seconds(cli, [.. common, "--linear-probe"], env);
+    int filesWarm = Directory.Exists(cache) ? Directory.EnumerateFiles(cache, "*.f32", SearchOption.AllDirectories).Count() : 0;
+    results["w2s_run_seconds"] = new JsonObject
+    {
+        ["full_finetune"] = full, ["linear_probe_cold_cache"] = probeCold, ["linear_probe_warm_cache"] = probeWarm,
+        ["feature_files_after_cold"] = filesCold, ["feature_files_after_warm"] = filesWarm,
+    };
+}
+results["load_average_end"] = Measure.LoadAverage();
+
+File.WriteAllText(Path.Combine(outDir, "results.json"), results.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+File.WriteAllText(Path.Combine(outDir, "RESULTS.md"), Report.Markdown(results));
+Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "RESULTS.md")));
+Directory.Delete(work, recursive: true);
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "WeakToStrong.slnx"))) return dir.FullName;
+    throw new DirectoryNotFoundException("run the benchmark from inside the repository");
+}

@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>One pre-LayerNorm GPT-2 block (causal self-attention, then a tanh-GELU MLP), without dropout.</summary>
+internal sealed class Gpt2Block : nn.Module<Tensor, Tensor>
+{
+    private readonly int _heads;
+    internal readonly LayerNorm ln_1;
+    internal readonly Linear c_attn;
+    internal readonly Linear attn_proj;
+    internal readonly LayerNorm ln_2;
+    internal readonly Linear c_fc;
+    internal readonly Linear mlp_proj;
+
+    /// <summary>Null: float32. Otherwise the matmul dtype (see <see cref="ComputePrecision"/>); LayerNorms stay float32.</summary>
+    internal ScalarType? Compute;
+
+    public Gpt2Block(Gpt2Config config) : base(nameof(Gpt2Block))
+    {
+        _heads = config.Heads;
+        int e = config.Embedding;
+        ln_1 = nn.LayerNorm(e, config.LayerNormEps);
+        c_attn = nn.Linear(e, 3 * e);
+        attn_proj = nn.Linear(e, e);
+        ln_2 = nn.LayerNorm(e, config.LayerNormEps);
+        c_fc = nn.Linear(e, config.InnerSize);
+        mlp_proj = nn.Linear(config.InnerSize, e);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, T, E], right-padded: with a causal mask, real tokens never attend to the padding after them.</param>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1], e = x.shape[2];
+        var parts = Linear(c_attn, Low(ln_1.forward(x))).view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: true)
+            .transpose(1, 2).reshape(b, t, e);
+        x = x + Linear(attn_proj, context).to_type(x.dtype);
+        var h = Linear(c_fc, Low(ln_2.forward(x)));
+        // GPT-2's "gelu_new": the tanh approximation of GELU.
+        h = 0.5 * h * (1 + tanh(Math.Sqrt(2 / Math.PI) * (h + 0.044715 * h.pow(3))));
+        return (x + Linear(mlp_proj, h).to_type(x.dtype)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Low(Tensor x) => Compute is { } dtype ? x.to_type(dtype) : x;
+
+    private Tensor Linear(Linear layer, Tensor x) => Compute is { } dtype
+        ? nn.functional.linear(x, layer.weight!.to_type(dtype), layer.bias?.to_type(dtype))
+        : layer.forward(x);
+}
