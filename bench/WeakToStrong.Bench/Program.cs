@@ -14,6 +14,15 @@ using static TorchSharp.torch;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+if (args.Contains("--report-only"))
+{
+    // Regenerate RESULTS.md from results.json (e.g. after changing the report's layout).
+    var dir = Path.Combine(FindRepo(), "bench");
+    var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!.AsObject();
+    File.WriteAllText(Path.Combine(dir, "RESULTS.md"), Report.Markdown(stored));
+    Console.WriteLine(File.ReadAllText(Path.Combine(dir, "RESULTS.md")));
+    return;
+}
 int threads = int.Parse(Arg("--threads", "2"));
 int steps = int.Parse(Arg("--steps", "5")), warmup = int.Parse(Arg("--warmup", "2"));
 bool runs = !args.Contains("--skip-runs");
