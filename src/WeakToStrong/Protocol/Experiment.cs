@@ -9,8 +9,6 @@ namespace WeakToStrong.Protocol;
 /// </summary>
 public static class Experiment
 {
-    /// <summary>Bumped when a change alters results for the same configuration (defaults, training), so stale results are not reused.</summary>
-    public const string CodeVersion = "2";
 
     /// <summary>Runs the protocol. WeakLabelCorrect says, per weak label on B, whether the supervisor was right.</summary>
     public static (ExperimentResult Result, WeakLabelSet WeakLabels, bool[] WeakLabelCorrect) Run(

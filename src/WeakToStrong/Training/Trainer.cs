@@ -42,9 +42,8 @@ public static class Trainer
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
             rng.Shuffle(order);
-            for (int b = 0; b < stepsPerEpoch; b++)
+            foreach (var batch in order.Chunk(config.BatchSize))
             {
-                var batch = order.Skip(b * config.BatchSize).Take(config.BatchSize).ToArray();
                 double fraction = (double)step / totalSteps;
                 // Cosine annealing from the base rate to 0 over all steps, no warm-up.
                 double lr = config.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
