@@ -9,12 +9,13 @@ namespace WeakToStrong.Protocol;
 /// </summary>
 public static class Experiment
 {
-
     /// <summary>Runs the protocol. WeakLabelCorrect says, per weak label on B, whether the supervisor was right.</summary>
     public static (ExperimentResult Result, WeakLabelSet WeakLabels, bool[] WeakLabelCorrect) Run(
         ExperimentSplit split, DataReport data, ExperimentConfig config, IProgress<StageProgress>? progress = null)
     {
         var plan = ExperimentPlan.Of(config, data.Task, split.Fingerprint);
+        foreach (var stage in plan.Stages)
+            Data.InputKinds.Require(stage.Model, Models.ModelCatalog.Get(stage.Model).Inputs, data.Task, split.Inputs);
         var outputs = new Dictionary<StageSpec, StageOutput>();
         using var generative = new GenerativeMemo(split);
         foreach (var stage in plan.Stages)
