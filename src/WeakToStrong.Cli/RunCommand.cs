@@ -55,7 +55,9 @@ internal static class RunCommand
             if (dataFile is null && r.GetValue(test) is not null) throw new ArgumentException("--test needs --data");
             var taskData = dataFile is null
                 ? BuiltinTasks.Load(r.GetValue(task)!)
-                : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
+                : PreferenceDataset.IsPreferenceFile(dataFile)
+                    ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test))
+                    : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));

@@ -102,9 +102,9 @@ internal static class SweepCommand
     }
 
     private static TaskData LoadTask(string name) =>
-        name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
-            ? JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null)
-            : BuiltinTasks.Load(name);
+        !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? BuiltinTasks.Load(name)
+        : PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
+        : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
 
     private static IReadOnlyList<string> List(string text) =>
         text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
