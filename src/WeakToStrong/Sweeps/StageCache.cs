@@ -15,7 +15,12 @@ public sealed class StageCache(string root)
     /// <summary>What one cache file holds: the spec (for people and for checking), and the output.</summary>
     public sealed record Entry(string Key, StageSpec Spec, StageOutput Output, DateTime FinishedUtc);
 
-    public string PathOf(StageSpec spec) => Path.Combine(Root, spec.Kind.ToString().ToLowerInvariant(), spec.Key + ".json");
+    public string PathOf(StageSpec spec) => PathOf(spec.Kind, spec.Key);
+
+    public string PathOf(StageKind kind, string key) => Path.Combine(Root, kind.ToString().ToLowerInvariant(), key + ".json");
+
+    /// <summary>The lock file a process holds while computing the stage.</summary>
+    public string LockPathOf(StageKind kind, string key) => Path.ChangeExtension(PathOf(kind, key), ".lock");
 
     public bool Contains(StageSpec spec) => File.Exists(PathOf(spec));
 
@@ -38,7 +43,7 @@ public sealed class StageCache(string root)
         AtomicFile.WriteAllText(PathOf(spec), Json.Serialize(new Entry(spec.Key, spec, output, DateTime.UtcNow)));
 
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
-    public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(Path.ChangeExtension(PathOf(spec), ".lock"));
+    public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
 
     /// <summary>Deletes temporary files left by killed writers (their process is gone), so the folder does not fill up.</summary>
     public int RemoveOrphanTemporaries()
