@@ -40,11 +40,13 @@ internal sealed class SweepConsole(bool json) : IProgress<SweepProgress>, IProgr
         switch (p.Event)
         {
             case SweepEvent.Planned:
-                Line($"sweep: {p.Total} stages, {p.Done} already finished; estimated time left {Format(p.Remaining)} (a rough estimate)");
+                Line($"sweep: {p.Total} stages, {p.Done} already finished" +
+                     (p.Remaining is null ? "" : $"; estimated time left {Format(p.Remaining)} (a rough estimate)"));
                 if (p.Note is { } planned) Line(planned);
                 break;
             case SweepEvent.Finished:
-                Line($"[{p.Done}/{p.Total}] done {p.Stage!.Describe()} in {p.StageSeconds:F1} s; elapsed {Format(p.Elapsed)}, left ~{Format(p.Remaining)}");
+                Line($"[{p.Done}/{p.Total}] done {p.Stage!.Describe()} in {p.StageSeconds:F1} s; elapsed {Format(p.Elapsed)}" +
+                     (p.Remaining is null ? "" : $", left ~{Format(p.Remaining)}"));
                 break;
             case SweepEvent.FoundFinished:
                 Line($"[{p.Done}/{p.Total}] finished by another process: {p.Stage!.Describe()}");

@@ -32,7 +32,10 @@ public static class SweepStatus
         {
             StageStatus Make(StageState state, string? job = null, string? log = null, string? detail = null) =>
                 new(stage.Key, stage.Kind, stage.Description, state, job, log, detail);
-            if (File.Exists(cache.PathOf(stage.Kind, stage.Key))) return Make(StageState.Done);
+            if (File.Exists(cache.PathOf(stage.Kind, stage.Key)))
+                return lastJob.TryGetValue(stage.Key, out var by) && by.Array.JobId is { } done
+                    ? Make(StageState.Done, $"{done}_{by.Task}", by.Sub.LogPath(by.Array.Index, by.Task))
+                    : Make(StageState.Done);
             var lockPath = cache.LockPathOf(stage.Kind, stage.Key);
             if (File.Exists(lockPath) && StageLock.IsHeld(lockPath)) return Make(StageState.Running, detail: $"by a process on this host ({lockPath})");
             if (!lastJob.TryGetValue(stage.Key, out var at)) return Make(StageState.NotRun);
