@@ -45,8 +45,12 @@ public sealed class StageCache(string root)
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
     public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
 
-    /// <summary>Deletes temporary files left by killed writers (their process is gone), so the folder does not fill up.</summary>
-    public int RemoveOrphanTemporaries()
+    /// <summary>
+    /// Deletes temporary files left by killed writers, so the folder does not fill up: those whose process is gone, or
+    /// with <paramref name="olderThan"/>, those not written for that long whatever their PID says (on a filesystem shared
+    /// by several hosts a PID means nothing elsewhere, while a live writer finishes its temporary within seconds).
+    /// </summary>
+    public int RemoveOrphanTemporaries(TimeSpan? olderThan = null)
     {
         if (!Directory.Exists(Root)) return 0;
         int removed = 0;
@@ -54,7 +58,10 @@ public sealed class StageCache(string root)
         {
             // AtomicFile names temporaries .<name>.<pid>.<guid>.tmp
             var parts = Path.GetFileName(file).Split('.');
-            if (parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !StageLock.IsAlive(pid, null))
+            bool orphan = olderThan is { } age
+                ? DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > age
+                : parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !StageLock.IsAlive(pid, null);
+            if (orphan)
             {
                 try { File.Delete(file); removed++; } catch (IOException) { }
             }

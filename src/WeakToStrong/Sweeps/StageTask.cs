@@ -18,7 +18,7 @@ public static class StageTask
         if (split.Fingerprint != spec.Data)
             throw new InvalidOperationException($"the data of {spec.Task} (seed {spec.Seed}) differs from the data this stage was planned on " +
                                                 "(the task's files or the program changed since the submission); rerun the sweep to plan it anew");
-        cache.RemoveOrphanTemporaries();
+        // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
         while (true)
         {
             if (cache.Contains(spec)) return Outcome.AlreadyFinished;

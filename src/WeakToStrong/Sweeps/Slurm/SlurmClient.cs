@@ -29,6 +29,13 @@ public sealed class SlurmClient
         }
     }
 
+    /// <summary>Fails with a clear message unless sbatch can be run (before anything is written for a submission).</summary>
+    public void RequireSbatch()
+    {
+        var (exit, _, error) = Execute("sbatch", ["--version"], TimeSpan.FromSeconds(15));
+        if (exit != 0) throw new InvalidOperationException($"sbatch --version failed: {error.Trim()}");
+    }
+
     /// <summary>Submits a script; it starts after every job of <paramref name="afterAny"/> has ended. Returns the job id.</summary>
     public string Submit(string script, IReadOnlyList<string> afterAny)
     {

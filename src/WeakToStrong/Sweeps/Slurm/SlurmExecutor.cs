@@ -28,6 +28,7 @@ public sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, Re
     {
         var clock = Stopwatch.StartNew();
         var cache = new StageCache(Path.Combine(resultsFolder, "cache"));
+        cache.RemoveOrphanTemporaries(olderThan: TimeSpan.FromHours(1)); // by age: their writers may have run on other nodes
         var pending = plan.Stages.Where(s => !cache.Contains(s)).ToList();
         int total = plan.Stages.Count, cached = total - pending.Count, executed = 0;
         void Report(SweepEvent e, StageSpec? stage = null, double? seconds = null, string? note = null) =>
@@ -41,6 +42,7 @@ public sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, Re
             Report(SweepEvent.Completed);
             return Outcome(0);
         }
+        slurm.RequireSbatch();
         RefuseStagesStillQueued(pending);
         Submission = Submit(plan, pending);
         var jobs = Submission.Arrays.Select(a => a.JobId!).ToHashSet();
