@@ -58,7 +58,7 @@ internal static class SweepCommand
             bool quiet = r.GetValue(json);
             if (r.GetValue(dryRun))
             {
-                PrintPlan(plan, cache, quiet);
+                PrintPlan(plan, cache, quiet, slurm);
                 return 0;
             }
             Directory.CreateDirectory(folder);
@@ -122,10 +122,12 @@ internal static class SweepCommand
         return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(SweepCommand).Assembly.Location] : [process];
     }
 
-    private static void PrintPlan(SweepPlan plan, StageCache cache, bool json)
+    private static void PrintPlan(SweepPlan plan, StageCache cache, bool json, bool slurm)
     {
         var rows = plan.Stages.Select(s => (Stage: s, Cached: cache.Contains(s), Seconds: CostModel.Seconds(s, plan.DataOf(s)))).ToList();
         double left = rows.Where(x => !x.Cached).Sum(x => x.Seconds);
+        // What --executor slurm would submit (before sbatch: earlier jobs still queued are not checked here).
+        var arrays = slurm ? SlurmArray.Plan(rows.Where(x => !x.Cached).Select(x => x.Stage).ToList()) : null;
         if (json)
         {
             Console.WriteLine(Json.Serialize(new
@@ -133,6 +135,7 @@ internal static class SweepCommand
                 ladder = plan.Ladder, experiments = plan.Cells.Count, notes = plan.Notes, estimatedSecondsLeft = Math.Round(left),
                 estimateNote = "rough estimate from model size and example counts",
                 stages = rows.Select(x => new { stage = x.Stage.Describe(), kind = x.Stage.Kind.ToString(), key = x.Stage.Key, cached = x.Cached, estimatedSeconds = Math.Round(x.Seconds, 1) }),
+                slurmArrays = arrays?.Select(a => new { name = a.Name, level = a.Level, stages = a.Keys.Count, dependsOn = a.DependsOn }),
             }));
             return;
         }
@@ -148,6 +151,9 @@ internal static class SweepCommand
         var byKind = rows.GroupBy(x => x.Stage.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         AnsiConsole.MarkupLine($"{plan.Cells.Count} experiments from {rows.Count} stages ({string.Join(", ", byKind)}); {rows.Count(x => x.Cached)} already cached.");
         foreach (var note in plan.Notes) AnsiConsole.MarkupLine($"[grey]note: {Markup.Escape(note)}[/]");
+        if (arrays is not null)
+            AnsiConsole.MarkupLine(arrays.Count == 0 ? "Slurm: nothing to submit." : $"Slurm: {arrays.Count} job array(s): " + string.Join(", ", arrays.Select(a =>
+                $"{a.Name} ({a.Keys.Count} stage{(a.Keys.Count == 1 ? "" : "s")}{(a.DependsOn.Count > 0 ? $", after {string.Join(" and ", a.DependsOn.Select(i => arrays[i].Name))}" : "")})")));
         AnsiConsole.MarkupLine($"[bold]Estimated time left: {SweepConsole.Format(TimeSpan.FromSeconds(left))}[/] (a rough estimate from model size and example counts; " +
                                "it depends on text length, threads and machine load)");
     }

@@ -52,7 +52,7 @@ public sealed class SlurmClient
     /// <summary>This user's queued and running array tasks, one entry per task (squeue -r), or null when squeue fails.</summary>
     public IReadOnlyList<QueuedTask>? Queue()
     {
-        var (exit, output, _) = Execute("squeue", ["--noheader", "--array", "--me", "--format=%F|%K|%T|%r"], Timeout);
+        var (exit, output, _) = Execute("squeue", ["--noheader", "--array", $"--user={Environment.UserName}", "--format=%F|%K|%T|%r"], Timeout);
         if (exit != 0) return null;
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('|'))
