@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 4's end-to-end comparison: naive (xent), logconf, bootstrapping and generative finetuning, each over 3 seeds, on a
 # real task; prints one Markdown table from the per-method seed summaries.
-# Usage: scripts/compare-methods.sh [TASK] [WEAK] [STRONG] [OUT] [extra w2s run options...]
+# Usage: [CHAIN=m2,m3] scripts/compare-methods.sh [TASK] [WEAK] [STRONG] [OUT] [extra w2s run options...]
+# CHAIN: the bootstrapping chain's intermediate models (default minilm-l2,minilm-l4). Weak and ceiling stages are
+# shared through OUT/cache, so each is trained once per seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 task=${1:-wordnet-gloss}; weak=${2:-bow}; strong=${3:-minilm-l6}; out=${4:-runs/compare-methods}
@@ -11,7 +13,7 @@ w2s() { dotnet src/WeakToStrong.Cli/bin/Release/net10.0/w2s.dll "$@"; }
 declare -A methods=(
   [xent]="--loss xent"
   [logconf]="--loss logconf"
-  [bootstrap]="--loss xent --bootstrap minilm-l2,minilm-l4"
+  [bootstrap]="--loss xent --bootstrap ${CHAIN:-minilm-l2,minilm-l4}"
   [genft]="--loss xent --genft"
 )
 # Seed-major order, so an interrupted comparison has every method on the first seeds; the final --seeds 3 pass reuses

@@ -39,7 +39,7 @@ internal static class RunCommand
         var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
-        var force = new Option<bool>("--force") { Description = "Recompute even if the run folder holds a finished result" };
+        var force = new Option<bool>("--force") { Description = "Recompute even if the run folder or its stage cache (OUT/cache) holds finished results" };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
 
@@ -55,7 +55,9 @@ internal static class RunCommand
             if (dataFile is null && r.GetValue(test) is not null) throw new ArgumentException("--test needs --data");
             var taskData = dataFile is null
                 ? BuiltinTasks.Load(r.GetValue(task)!)
-                : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
+                : PreferenceDataset.IsPreferenceFile(dataFile)
+                    ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test))
+                    : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));
@@ -83,7 +85,9 @@ internal static class RunCommand
                 {
                     TorchRuntime.Initialize(r.GetValue(threads));
                     if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
-                    var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet));
+                    // Stages are cached beside the run folders, so runs that differ only in the student reuse weak and ceiling.
+                    var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(r.GetValue(output)!, "cache"));
+                    var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
                     folder.Save(fresh, weakLabels, weakCorrect);
                     result = fresh;
                 }

@@ -158,9 +158,11 @@ internal static class SweepCommand
                                "it depends on text length, threads and machine load)");
     }
 
-    /// <summary>A --tasks entry: a JSONL file or a built-in task. (The plan names the task by the entry as given.)</summary>
+    /// <summary>A --tasks entry: a JSONL file (preference pairs or labelled texts) or a built-in task. (The plan names the task by the entry as given.)</summary>
     internal static TaskData LoadTask(string name) =>
-        IsFile(name) ? JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null) : BuiltinTasks.Load(name);
+        !IsFile(name) ? BuiltinTasks.Load(name)
+        : PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
+        : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
 
     internal static bool IsFile(string entry) => entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 

@@ -55,8 +55,9 @@ public static class BuiltinTasks
         var m = meta.RootElement;
         string[]? classes = m.TryGetProperty("classes", out var c) ? c.EnumerateArray().Select(x => x.GetString()!).ToArray() : null;
         string provenance = m.TryGetProperty("provenance", out var p) ? p.GetString()! : $"built-in task {name}";
+        string inputs = m.TryGetProperty("inputs", out var i) ? i.GetString()! : InputKinds.Text;
         var test = Path.Combine(dir, "test.jsonl");
         return JsonlDataset.LoadTask(name, Path.Combine(dir, "train.jsonl"), File.Exists(test) ? test : null,
-            classNames: classes, provenance: provenance);
+            classNames: classes, provenance: provenance) with { Inputs = inputs };
     }
 }

@@ -4,7 +4,7 @@ namespace WeakToStrong.Data;
 /// The three sets of the experiment: A trains the weak supervisor on ground truth, B is labelled by it for the student
 /// (and trains the ceiling on ground truth), Test evaluates everyone. A and B are disjoint and do not overlap Test.
 /// </summary>
-public sealed record DataSplit(IReadOnlyList<Example> A, IReadOnlyList<Example> B, IReadOnlyList<Example> Test, IReadOnlyList<string> Notes)
+internal sealed record DataSplit(IReadOnlyList<Example> A, IReadOnlyList<Example> B, IReadOnlyList<Example> Test, IReadOnlyList<string> Notes)
 {
     /// <summary>B without its labels: what the weak supervisor labels and the only view of B the student's code needs.</summary>
     public IReadOnlyList<TextInput> BInputs => B.Select(e => e.Input).ToList();

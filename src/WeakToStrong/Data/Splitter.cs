@@ -4,7 +4,7 @@ namespace WeakToStrong.Data;
 /// Seeded, reproducible splits: stratified by class, so A, B and a held-out test set keep the pool's class
 /// proportions. Each stage draws from its own named random stream, so e.g. changing MaxTest does not reshuffle A/B.
 /// </summary>
-public static class Splitter
+internal static class Splitter
 {
     public static DataSplit Split(TaskData task, SplitOptions? options = null) =>
         Split(task.Train, task.Test, options);

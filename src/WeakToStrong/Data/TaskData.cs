@@ -14,4 +14,7 @@ public sealed record TaskData(
     IReadOnlyList<string> Notes)
 {
     public int ClassCount => ClassNames.Length;
+
+    /// <summary>What the inputs are (<see cref="InputKinds"/>); text unless task.json says otherwise.</summary>
+    public string Inputs { get; init; } = InputKinds.Text;
 }

@@ -3,7 +3,11 @@ namespace WeakToStrong.Models;
 /// <summary>A model of the ladder: how to build it, and the learning rate it trains with unless told otherwise.</summary>
 public sealed record ModelSpec(
     string Name, string Description, int Layers, int ContextLength, double DefaultLearningRate, string Source,
-    Func<int, Classifier> Create);
+    Func<int, Classifier> Create)
+{
+    /// <summary>What inputs the model reads (<see cref="Data.InputKinds"/>).</summary>
+    public string Inputs { get; init; } = Data.InputKinds.Text;
+}
 
 /// <summary>The built-in model ladder, weakest first.</summary>
 public static class ModelCatalog

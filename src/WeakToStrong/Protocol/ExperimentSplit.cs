@@ -26,6 +26,9 @@ public sealed class ExperimentSplit
 
     public int Classes { get; }
 
+    /// <summary>What the inputs are (<see cref="Data.InputKinds"/>): decides how stages build models.</summary>
+    public string Inputs { get; init; } = Data.InputKinds.Text;
+
     /// <summary>Weak supervisor's training data, with ground truth.</summary>
     public IReadOnlyList<Example> A { get; }
 

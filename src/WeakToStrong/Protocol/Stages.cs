@@ -21,6 +21,8 @@ public static class Stages
     {
         var clock = Stopwatch.StartNew();
         var model = ModelCatalog.Get(spec.Model);
+        // Preference pairs: the same text model, scoring each transcript as a reward model.
+        if (split.Inputs == InputKinds.Preference) model = RewardModel.Of(model);
         var xent = new SoftCrossEntropy();
         Action<Classifier>? prepare = spec.Generative
             ? (generative ?? throw new ArgumentException("generative finetuning needs a GenerativeMemo")).Prepare(spec, progress)
@@ -101,7 +103,7 @@ public static class Stages
         using var model = modelSpec.Create(ClassesOf(data));
         prepare?.Invoke(model);
         // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
-        if (spec.LinearProbe && model is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
+        if (spec.LinearProbe && Body(model) is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
         var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0,
             spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
         string role = spec.Kind.ToString().ToLowerInvariant();
@@ -114,6 +116,9 @@ public static class Stages
             auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds, summary.Selected);
         return new StageOutput(result, probabilities, keep?.Invoke(model), 0, 0);
     }
+
+    /// <summary>The model that holds the pretrained body (a reward model's inner text model).</summary>
+    internal static Classifier Body(Classifier model) => model is RewardModel reward ? reward.Inner : model;
 
     /// <summary>Targets are distributions over all classes, so their length is the class count.</summary>
     private static int ClassesOf(IReadOnlyList<TrainingExample> data) =>

@@ -22,6 +22,6 @@ public static class TaskPreparation
         var testLabels = split.Test.Select(e => e.Label).ToList();
         var report = new DataReport(task.Name, task.ClassCount, task.ClassNames, split.A.Count, split.B.Count, split.Test.Count,
             Metrics.Accuracy.MajorityRate(testLabels), notes);
-        return (new ExperimentSplit(split.A, split.B, split.Test, task.ClassCount), report);
+        return (new ExperimentSplit(split.A, split.B, split.Test, task.ClassCount) { Inputs = task.Inputs }, report);
     }
 }

@@ -59,6 +59,7 @@ public sealed class SweepPlan
         foreach (var taskName in config.Tasks)
         {
             var task = loadTask(taskName);
+            foreach (var m in ladder) InputKinds.Require(m, ModelCatalog.Get(m).Inputs, taskName, task.Inputs);
             for (int seed = config.FirstSeed; seed < config.FirstSeed + config.Seeds; seed++)
             {
                 var (split, report) = TaskPreparation.Prepare(task, seed, config.MaxTrain, config.MaxTest);

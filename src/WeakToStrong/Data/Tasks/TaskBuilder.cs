@@ -27,6 +27,8 @@ public abstract class TaskBuilder
     /// <summary>Licence of the data, as stated by its source.</summary>
     public abstract string DataLicence { get; }
     public virtual int Seed => 0;
+    /// <summary>What the inputs are (<see cref="InputKinds"/>), written to task.json.</summary>
+    public virtual string Inputs => InputKinds.Text;
     /// <summary>For tasks of independent examples: test examples per class, and the cap on training examples per class.</summary>
     public int TestPerClass { get; init; } = 400;
     public int MaxTrainPerClass { get; init; } = 2000;
@@ -93,6 +95,7 @@ public static class TaskFiles
             foreach (var c in b.ClassNames) w.WriteStringValue(c);
             w.WriteEndArray();
             w.WriteString("description", b.Description);
+            if (b.Inputs != InputKinds.Text) w.WriteString("inputs", b.Inputs);
             w.WriteString("provenance", b.Provenance());
             w.WriteStartArray("sources");
             foreach (var s in b.Sources)

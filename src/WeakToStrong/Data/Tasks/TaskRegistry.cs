@@ -23,6 +23,8 @@ public static class TaskRegistry
         new FineFoodReviewsTask(),
         new TrumpTweetsTask(),
         new MovieGenreTask { TestPerClass = 300, MaxTrainPerClass = 1500 },
+        new PreferenceDefinitionsTask(),
+        new PreferenceReviewsTask { TestPerClass = 300, MaxTrainPerClass = 1200 },
     ];
 
     public static TaskBuilder? Find(string name) => All.FirstOrDefault(b => b.Name == name);

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace WeakToStrong.Data;
+
+/// <summary>One preference as given: the preferred and the other response, and the prompt if the file has one.</summary>
+public sealed record Preference(string? Prompt, string Chosen, string Rejected)
+{
+    /// <summary>The text a reward model scores: the prompt and the response, or the whole transcript when there is no prompt.</summary>
+    public static string Transcript(string? prompt, string response) => prompt is null ? response : prompt + "\n\n" + response;
+
+    /// <summary>
+    /// The pair as the protocol sees it: two transcripts in an order fixed by a hash of the content, not by the file
+    /// (half the pairs put the preferred one second, so always answering "first" scores about 50%); label 1 = first preferred.
+    /// </summary>
+    public Example ToExample()
+    {
+        string chosen = Transcript(Prompt, Chosen), rejected = Transcript(Prompt, Rejected);
+        bool chosenFirst = (SHA256.HashData(Encoding.UTF8.GetBytes(chosen + "\u001f" + rejected))[0] & 1) == 0;
+        return chosenFirst ? Example.Of(chosen, rejected, 1) : Example.Of(rejected, chosen, 0);
+    }
+}
+
+/// <summary>
+/// Loads preference pairs from JSON Lines, in either common layout: {"prompt", "chosen", "rejected"} (responses to a
+/// shared prompt) or {"chosen", "rejected"} (each a whole transcript, as in public preference sets). Errors name the file,
+/// line and field. Exact duplicate pairs are dropped and counted.
+/// </summary>
+public static class PreferenceDataset
+{
+    public static readonly string[] ClassNames = ["second preferred", "first preferred"];
+
+    /// <summary>Whether a JSONL file holds preferences: its first non-blank line has "chosen" and "rejected".</summary>
+    public static bool IsPreferenceFile(string path)
+    {
+        if (!File.Exists(path)) return false;
+        var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        if (first is null) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(first);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                   && doc.RootElement.TryGetProperty("chosen", out _) && doc.RootElement.TryGetProperty("rejected", out _);
+        }
+        catch (JsonException) { return false; }
+    }
+
+    public static IReadOnlyList<Preference> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: preference file not found.", path);
+        var pairs = new List<Preference>();
+        int lineNo = 0;
+        bool? withPrompt = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement root;
+            try { root = JsonDocument.Parse(line).RootElement; }
+            catch (JsonException ex)
+            {
+                throw new DatasetFormatException(path, lineNo, null, $"not valid JSON ({ex.Message}); each line must be one object like " +
+                    "{\"prompt\": \"...\", \"chosen\": \"...\", \"rejected\": \"...\"}.");
+            }
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new DatasetFormatException(path, lineNo, null, "expected a JSON object with \"chosen\" and \"rejected\".");
+            string? prompt = root.TryGetProperty("prompt", out var p) ? Text(path, lineNo, "prompt", p) : null;
+            withPrompt ??= prompt is not null;
+            if (withPrompt != (prompt is not null))
+                throw new DatasetFormatException(path, lineNo, "prompt", "some lines have a prompt and others not; use one layout per file.");
+            string chosen = Required(path, lineNo, root, "chosen"), rejected = Required(path, lineNo, root, "rejected");
+            if (chosen == rejected)
+                throw new DatasetFormatException(path, lineNo, "rejected", "is identical to 'chosen', so the pair states no preference; remove the line.");
+            pairs.Add(new Preference(prompt, chosen, rejected));
+        }
+        if (pairs.Count == 0)
+            throw new DatasetFormatException(path, null, null, "no preference pairs (the file has no non-blank lines).");
+        return pairs;
+    }
+
+    /// <summary>A preference task from a train file and an optional test file (inputs also in test are dropped from train).</summary>
+    public static TaskData LoadTask(string name, string trainPath, string? testPath = null, string? provenance = null)
+    {
+        var notes = new List<string>();
+        var train = Examples(trainPath, notes);
+        List<Example>? test = null;
+        if (testPath is not null)
+        {
+            test = Examples(testPath, notes);
+            var testIds = test.Select(e => e.Id).ToHashSet();
+            int before = train.Count;
+            train.RemoveAll(e => testIds.Contains(e.Id));
+            if (train.Count < before) notes.Add($"{trainPath}: dropped {before - train.Count} pairs that also occur in {testPath}");
+        }
+        return new TaskData(name, ClassNames, train, test, provenance ?? $"preference JSONL {trainPath}", notes) { Inputs = InputKinds.Preference };
+    }
+
+    private static List<Example> Examples(string path, List<string> notes)
+    {
+        var all = Read(path).Select(p => p.ToExample()).ToList();
+        var unique = all.DistinctBy(e => e.Id).ToList();
+        if (unique.Count < all.Count) notes.Add($"{path}: dropped {all.Count - unique.Count} duplicate pairs");
+        return unique;
+    }
+
+    private static string Required(string path, int line, JsonElement root, string field)
+    {
+        if (!root.TryGetProperty(field, out var value))
+            throw new DatasetFormatException(path, line, field, "is missing; every line needs \"chosen\" and \"rejected\" (and optionally \"prompt\").");
+        return Text(path, line, field, value);
+    }
+
+    private static string Text(string path, int line, string field, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+            throw new DatasetFormatException(path, line, field, $"must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}.");
+        var s = value.GetString()!;
+        if (string.IsNullOrWhiteSpace(s)) throw new DatasetFormatException(path, line, field, "is empty.");
+        return s;
+    }
+}
