@@ -30,7 +30,7 @@ internal static class StatusCommand
                 Console.WriteLine(Json.Serialize(new
                 {
                     total = stages.Count, counts = counts.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), complete,
-                    command = string.Join(' ', manifest.Command), stages,
+                    command = string.Join(" ", manifest.Command.Select(SlurmScript.Quote)), stages,
                 }));
                 return;
             }
@@ -46,7 +46,7 @@ internal static class StatusCommand
             Console.WriteLine($"{stages.Count} stages: " + string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {Word(kv.Key)}")));
             if (complete) Console.WriteLine($"all done: `w2s report {dir}` for figures (the sweep command again writes results.csv if it was submitted with --no-wait)");
             else if (counts[StageState.Failed] + counts[StageState.NotRun] > 0 && counts[StageState.Running] + counts[StageState.Queued] == 0)
-                Console.WriteLine($"to run only the missing stages again: {string.Join(' ', manifest.Command)}");
+                Console.WriteLine($"to run only the missing stages again: {string.Join(" ", manifest.Command.Select(SlurmScript.Quote))}");
         }));
         return command;
     }

@@ -76,6 +76,8 @@ internal static class SweepCommand
             }
             else
             {
+                if (new Option[] { partition, time, memory, sbatch, w2sCommand, noWait }.Any(o => r.GetResult(o) is { Implicit: false }))
+                    Console.Error.WriteLine("w2s: note: --partition, --time, --mem, --sbatch, --w2s and --no-wait apply only with --executor slurm");
                 TorchRuntime.Initialize(r.GetValue(threads));
                 runner = new SweepRunner(cache, store);
             }

@@ -112,7 +112,7 @@ public class SlurmClusterTests(ITestOutputHelper output)
             Assert.Contains("labeller", states["Student"].GetProperty("detail").GetString());
             Assert.True(File.Exists(states["Student"].GetProperty("log").GetString()));
             Assert.Equal(2, status.GetProperty("counts").GetProperty("Done").GetInt32()); // the two ceilings
-            var missing = new[] { states["Weak"], states["Student"] }.Select(s => s.GetProperty("key").GetString()).Order().ToList();
+            var missing = new[] { states["Weak"], states["Student"] }.Select(s => s.GetProperty("key").GetString()!).Order().ToList();
 
             (exit, stdout, err) = W2s(Sweep(data, folder, "--executor", "slurm", "--json"));
             Assert.True(exit == 0, err);
