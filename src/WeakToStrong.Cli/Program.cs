@@ -9,6 +9,8 @@ var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burn
 {
     RunCommand.Create(),
     SweepCommand.Create(),
+    StatusCommand.Create(),
+    SweepStageCommand.Create(),
     ReportCommand.Create(),
     InfoCommands.Tasks(),
     DataCommand.Create(),

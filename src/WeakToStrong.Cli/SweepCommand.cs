@@ -4,6 +4,7 @@ using WeakToStrong.Data;
 using WeakToStrong.Protocol;
 using WeakToStrong.Results;
 using WeakToStrong.Sweeps;
+using WeakToStrong.Sweeps.Slurm;
 using WeakToStrong.Training;
 
 namespace WeakToStrong.Cli;
@@ -30,51 +31,105 @@ internal static class SweepCommand
         var output = new Option<string>("--out") { Description = "Results folder: cache/, results.sqlite, results.csv, results.json", DefaultValueFactory = _ => "results" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and its estimated cost, run nothing" };
         var json = new Option<bool>("--json") { Description = "Machine-readable output: JSON lines of progress events and a final summary on stdout" };
+        var executor = new Option<string>("--executor") { Description = "Where stages run: local (this process) or slurm (job arrays via sbatch; see docs/slurm.md)", DefaultValueFactory = _ => "local" };
+        executor.AcceptOnlyFromAmong("local", "slurm");
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (sbatch --partition)" };
+        var time = new Option<string?>("--time") { Description = "Slurm time limit of each stage (sbatch --time, e.g. 1:00:00)" };
+        var cpus = new Option<int>("--cpus-per-task") { Description = "Slurm CPUs of each stage, also its torch threads", DefaultValueFactory = _ => 1 };
+        var memory = new Option<string?>("--mem") { Description = "Slurm memory of each stage (sbatch --mem, e.g. 8G)" };
+        var sbatch = new Option<string[]>("--sbatch") { Description = "Further sbatch option for every job, repeatable (e.g. --sbatch=--account=abc --sbatch=--gres=gpu:1)", AllowMultipleArgumentsPerToken = false };
+        var w2sCommand = new Option<string?>("--w2s") { Description = "How compute nodes start w2s (default: this program; e.g. \"dotnet /shared/w2s/w2s.dll\")" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Slurm: submit and return; `w2s status RESULTS` follows the jobs, the same sweep command again collects the results" };
 
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
             tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, microBatch, probe, minGap, threads, output, dryRun, json,
+            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
+            bool slurm = r.GetValue(executor) == "slurm";
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), r.GetValue(seeds),
                 r.GetValue(firstSeed), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(epochs),
                 r.GetValue(microBatch), r.GetValue(minGap), r.GetValue(probe));
             var plan = SweepPlan.Create(config, LoadTask);
-            var folder = r.GetValue(output)!;
+            var folder = slurm ? Path.GetFullPath(r.GetValue(output)!) : r.GetValue(output)!;
             var cache = new StageCache(Path.Combine(folder, "cache"));
             bool quiet = r.GetValue(json);
             if (r.GetValue(dryRun))
             {
-                PrintPlan(plan, cache, quiet);
-                return;
+                PrintPlan(plan, cache, quiet, slurm);
+                return 0;
             }
-            TorchRuntime.Initialize(r.GetValue(threads));
+            Directory.CreateDirectory(folder);
+            SweepManifest.Of(plan, ["w2s", .. Environment.GetCommandLineArgs().Skip(1)], slurm ? "slurm" : "local").Save(folder);
             var store = new ResultStore(Path.Combine(folder, "results.sqlite"));
             var console = new SweepConsole(quiet);
-            var outcome = new SweepRunner(cache, store).Run(plan, console, console);
-            var files = store.Export(folder);
+            SlurmExecutor? cluster = null;
+            ISweepExecutor runner;
+            if (slurm)
+            {
+                if (r.GetValue(cpus) < 1) throw new ArgumentException("--cpus-per-task must be at least 1");
+                var options = new SlurmOptions(r.GetValue(w2sCommand) is { } given ? List(given, ' ') : ThisProgram(), r.GetValue(partition), r.GetValue(time),
+                    r.GetValue(cpus), r.GetValue(memory), r.GetValue(sbatch) ?? []);
+                runner = cluster = new SlurmExecutor(folder, options, store) { Wait = !r.GetValue(noWait) };
+            }
+            else
+            {
+                if (new Option[] { partition, time, memory, sbatch, w2sCommand, noWait }.Any(o => r.GetResult(o) is { Implicit: false }))
+                    Console.Error.WriteLine("w2s: note: --partition, --time, --mem, --sbatch, --w2s and --no-wait apply only with --executor slurm");
+                TorchRuntime.Initialize(r.GetValue(threads));
+                runner = new SweepRunner(cache, store);
+            }
+            var outcome = runner.Run(plan, console, console);
+            bool waited = cluster is null || cluster.Wait;
+            var files = waited ? store.Export(folder) : [];
+            var jobs = cluster?.Submission?.Arrays.Select(a => new { array = a.Index, name = a.Name, level = a.Level, jobId = a.JobId, stages = a.Keys.Count }).ToList();
             if (quiet)
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    @event = "Summary", stages = outcome.Total, executed = outcome.Executed, cached = outcome.Cached, experiments = outcome.Experiments,
-                    seconds = Math.Round(outcome.Elapsed.TotalSeconds, 1), store = store.Path, exports = files,
+                    @event = "Summary", stages = outcome.Total, executed = outcome.Executed, cached = outcome.Cached, missing = outcome.Missing,
+                    experiments = outcome.Experiments, seconds = Math.Round(outcome.Elapsed.TotalSeconds, 1), store = store.Path, exports = files,
+                    executor = slurm ? "slurm" : "local", submission = cluster?.Submission?.Number, submissionFolder = cluster?.Submission?.Folder, jobs,
                 }));
+            else if (!waited)
+            {
+                Console.Error.WriteLine($"submitted {outcome.Missing} of {outcome.Total} stages ({outcome.Cached} from the cache); " +
+                                        $"follow them with `w2s status {folder}`; when they have ended, the same sweep command collects the results " +
+                                        "(and resubmits only what failed)");
+            }
             else
             {
-                Console.Error.WriteLine($"sweep finished: {outcome.Total} stages ({outcome.Executed} computed now, {outcome.Cached} from the cache), " +
+                string computedBy = slurm ? "computed by Slurm jobs now" : "computed now";
+                Console.Error.WriteLine($"sweep finished: {outcome.Total} stages ({outcome.Executed} {computedBy}, {outcome.Cached} from the cache), " +
                                         $"{outcome.Experiments} experiments, {SweepConsole.Format(outcome.Elapsed)}");
                 Console.Error.WriteLine($"results: {store.Path}; {string.Join(", ", files)}");
                 Console.Error.WriteLine($"figures: w2s report {folder}");
             }
+            if (waited && outcome.Missing > 0)
+            {
+                Console.Error.WriteLine($"w2s: {outcome.Missing} stage(s) did not finish: `w2s status {folder}` lists them with their logs; " +
+                                        "the same sweep command resubmits only them");
+                return 1;
+            }
+            return 0;
         }));
         return command;
     }
 
-    private static void PrintPlan(SweepPlan plan, StageCache cache, bool json)
+    /// <summary>How to start this very program on a compute node: the apphost, or `dotnet w2s.dll`.</summary>
+    private static IReadOnlyList<string> ThisProgram()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path: give --w2s");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(SweepCommand).Assembly.Location] : [process];
+    }
+
+    private static void PrintPlan(SweepPlan plan, StageCache cache, bool json, bool slurm)
     {
         var rows = plan.Stages.Select(s => (Stage: s, Cached: cache.Contains(s), Seconds: CostModel.Seconds(s, plan.DataOf(s)))).ToList();
         double left = rows.Where(x => !x.Cached).Sum(x => x.Seconds);
+        // What --executor slurm would submit (before sbatch: earlier jobs still queued are not checked here).
+        var arrays = slurm ? SlurmArray.Plan(rows.Where(x => !x.Cached).Select(x => x.Stage).ToList()) : null;
         if (json)
         {
             Console.WriteLine(Json.Serialize(new
@@ -82,6 +137,7 @@ internal static class SweepCommand
                 ladder = plan.Ladder, experiments = plan.Cells.Count, notes = plan.Notes, estimatedSecondsLeft = Math.Round(left),
                 estimateNote = "rough estimate from model size and example counts",
                 stages = rows.Select(x => new { stage = x.Stage.Describe(), kind = x.Stage.Kind.ToString(), key = x.Stage.Key, cached = x.Cached, estimatedSeconds = Math.Round(x.Seconds, 1) }),
+                slurmArrays = arrays?.Select(a => new { name = a.Name, level = a.Level, stages = a.Keys.Count, dependsOn = a.DependsOn }),
             }));
             return;
         }
@@ -97,15 +153,21 @@ internal static class SweepCommand
         var byKind = rows.GroupBy(x => x.Stage.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         AnsiConsole.MarkupLine($"{plan.Cells.Count} experiments from {rows.Count} stages ({string.Join(", ", byKind)}); {rows.Count(x => x.Cached)} already cached.");
         foreach (var note in plan.Notes) AnsiConsole.MarkupLine($"[grey]note: {Markup.Escape(note)}[/]");
+        if (arrays is not null)
+            AnsiConsole.MarkupLine(arrays.Count == 0 ? "Slurm: nothing to submit." : $"Slurm: {arrays.Count} job array(s): " + string.Join(", ", arrays.Select(a =>
+                $"{a.Name} ({a.Keys.Count} stage{(a.Keys.Count == 1 ? "" : "s")}{(a.DependsOn.Count > 0 ? $", after {string.Join(" and ", a.DependsOn.Select(i => arrays[i].Name))}" : "")})")));
         AnsiConsole.MarkupLine($"[bold]Estimated time left: {SweepConsole.Format(TimeSpan.FromSeconds(left))}[/] (a rough estimate from model size and example counts; " +
                                "it depends on text length, threads and machine load)");
     }
 
-    private static TaskData LoadTask(string name) =>
-        !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? BuiltinTasks.Load(name)
+    /// <summary>A --tasks entry: a JSONL file (preference pairs or labelled texts) or a built-in task. (The plan names the task by the entry as given.)</summary>
+    internal static TaskData LoadTask(string name) =>
+        !IsFile(name) ? BuiltinTasks.Load(name)
         : PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
         : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
 
-    private static IReadOnlyList<string> List(string text) =>
-        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    internal static bool IsFile(string entry) => entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
+    private static IReadOnlyList<string> List(string text, char separator = ',') =>
+        text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

@@ -24,7 +24,7 @@ internal sealed class SweepConsole(bool json) : IProgress<SweepProgress>, IProgr
         step = null;
         if (json)
         {
-            if (p.Event != SweepEvent.Waiting || sinceLine.Elapsed >= LineInterval)
+            if (p.Event != SweepEvent.Waiting || p.Note is not null || sinceLine.Elapsed >= LineInterval)
             {
                 sinceLine.Restart();
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
@@ -32,6 +32,7 @@ internal sealed class SweepConsole(bool json) : IProgress<SweepProgress>, IProgr
                     @event = p.Event.ToString(), done = p.Done, total = p.Total, executed = p.Executed, stage = p.Stage?.Describe(),
                     key = p.Stage?.Key, elapsedSeconds = Math.Round(p.Elapsed.TotalSeconds, 1),
                     estimatedSecondsLeft = p.Remaining is { } r ? Math.Round(r.TotalSeconds) : (double?)null, stageSeconds = p.StageSeconds,
+                    note = p.Note,
                 }));
             }
             return;
@@ -39,13 +40,19 @@ internal sealed class SweepConsole(bool json) : IProgress<SweepProgress>, IProgr
         switch (p.Event)
         {
             case SweepEvent.Planned:
-                Line($"sweep: {p.Total} stages, {p.Done} already finished; estimated time left {Format(p.Remaining)} (a rough estimate)");
+                Line($"sweep: {p.Total} stages, {p.Done} already finished" +
+                     (p.Remaining is null ? "" : $"; estimated time left {Format(p.Remaining)} (a rough estimate)"));
+                if (p.Note is { } planned) Line(planned);
                 break;
             case SweepEvent.Finished:
-                Line($"[{p.Done}/{p.Total}] done {p.Stage!.Describe()} in {p.StageSeconds:F1} s; elapsed {Format(p.Elapsed)}, left ~{Format(p.Remaining)}");
+                Line($"[{p.Done}/{p.Total}] done {p.Stage!.Describe()} in {p.StageSeconds:F1} s; elapsed {Format(p.Elapsed)}" +
+                     (p.Remaining is null ? "" : $", left ~{Format(p.Remaining)}"));
                 break;
             case SweepEvent.FoundFinished:
                 Line($"[{p.Done}/{p.Total}] finished by another process: {p.Stage!.Describe()}");
+                break;
+            case SweepEvent.Waiting when p.Note is { } note: // a cluster executor says what it waits for (and paces itself)
+                Line($"[{p.Done}/{p.Total}] {Format(p.Elapsed)} elapsed | {note}");
                 break;
             case SweepEvent.Waiting:
                 if (sinceLine.Elapsed >= LineInterval) Line($"waiting for stages another sweep is computing (next: {p.Stage!.Describe()})");

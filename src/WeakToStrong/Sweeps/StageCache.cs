@@ -15,7 +15,12 @@ public sealed class StageCache(string root)
     /// <summary>What one cache file holds: the spec (for people and for checking), and the output.</summary>
     public sealed record Entry(string Key, StageSpec Spec, StageOutput Output, DateTime FinishedUtc);
 
-    public string PathOf(StageSpec spec) => Path.Combine(Root, spec.Kind.ToString().ToLowerInvariant(), spec.Key + ".json");
+    public string PathOf(StageSpec spec) => PathOf(spec.Kind, spec.Key);
+
+    public string PathOf(StageKind kind, string key) => Path.Combine(Root, kind.ToString().ToLowerInvariant(), key + ".json");
+
+    /// <summary>The lock file a process holds while computing the stage.</summary>
+    public string LockPathOf(StageKind kind, string key) => Path.ChangeExtension(PathOf(kind, key), ".lock");
 
     public bool Contains(StageSpec spec) => File.Exists(PathOf(spec));
 
@@ -38,10 +43,14 @@ public sealed class StageCache(string root)
         AtomicFile.WriteAllText(PathOf(spec), Json.Serialize(new Entry(spec.Key, spec, output, DateTime.UtcNow)));
 
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
-    public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(Path.ChangeExtension(PathOf(spec), ".lock"));
+    public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
 
-    /// <summary>Deletes temporary files left by killed writers (their process is gone), so the folder does not fill up.</summary>
-    public int RemoveOrphanTemporaries()
+    /// <summary>
+    /// Deletes temporary files left by killed writers, so the folder does not fill up: those whose process is gone, or
+    /// with <paramref name="olderThan"/>, those not written for that long whatever their PID says (on a filesystem shared
+    /// by several hosts a PID means nothing elsewhere, while a live writer finishes its temporary within seconds).
+    /// </summary>
+    public int RemoveOrphanTemporaries(TimeSpan? olderThan = null)
     {
         if (!Directory.Exists(Root)) return 0;
         int removed = 0;
@@ -49,7 +58,10 @@ public sealed class StageCache(string root)
         {
             // AtomicFile names temporaries .<name>.<pid>.<guid>.tmp
             var parts = Path.GetFileName(file).Split('.');
-            if (parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !StageLock.IsAlive(pid, null))
+            bool orphan = olderThan is { } age
+                ? DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > age
+                : parts.Length >= 4 && int.TryParse(parts[^3], out int pid) && !StageLock.IsAlive(pid, null);
+            if (orphan)
             {
                 try { File.Delete(file); removed++; } catch (IOException) { }
             }

@@ -9,9 +9,9 @@ namespace WeakToStrong.Sweeps;
 /// Runs a sweep's stages through the cache: finished stages are loaded, not recomputed; each computed stage is saved
 /// atomically as soon as it ends, so a sweep killed at any point resumes where it stopped. A stage another live process
 /// is computing (its lock is held) is left for later and picked up from the cache when that process finishes it.
-/// Each experiment whose stages are all done goes into the results store at once.
+/// Each experiment whose stages are all done goes into the results store at once. This is the local executor.
 /// </summary>
-public sealed class SweepRunner(StageCache cache, ResultStore? store = null)
+public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : ISweepExecutor
 {
     /// <summary>How often to look again at stages another process is computing.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -80,11 +80,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null)
             Store(complete);
         }
 
-        void Store(IReadOnlyList<SweepCell> cells)
-        {
-            var results = cells.Select(c => (Cell: c, Result: c.Plan.Assemble(plan.Data[(c.Task, c.Seed)].Split, plan.Data[(c.Task, c.Seed)].Report, Output))).ToList();
-            store!.Upsert(results.Select(x => ResultRow.Of(x.Result, x.Cell.Variant)).ToList(), results.Select(x => Json.Serialize(x.Result)).ToList());
-        }
+        void Store(IReadOnlyList<SweepCell> cells) => SweepResults.StoreCells(plan, cells, Output, store!);
 
         try
         {

@@ -1,0 +1,42 @@
+using WeakToStrong.Protocol;
+using WeakToStrong.Training;
+
+namespace WeakToStrong.Sweeps;
+
+/// <summary>
+/// Runs exactly one stage through the cache, as one cluster job does: nothing when it is finished already, a clear
+/// failure when its labeller is not finished (that job failed or was cancelled: waiting would hang the job), otherwise
+/// compute and save it atomically. The lock keeps it from being computed twice by processes on the same host.
+/// </summary>
+public static class StageTask
+{
+    public enum Outcome { Computed, AlreadyFinished }
+
+    public static Outcome Run(StageSpec spec, ExperimentSplit split, StageCache cache, IProgress<StageProgress>? progress = null,
+        TimeSpan? pollInterval = null)
+    {
+        if (split.Fingerprint != spec.Data)
+            throw new InvalidOperationException($"the data of {spec.Task} (seed {spec.Seed}) differs from the data this stage was planned on " +
+                                                "(the task's files or the program changed since the submission); rerun the sweep to plan it anew");
+        // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
+        while (true)
+        {
+            if (cache.Contains(spec)) return Outcome.AlreadyFinished;
+            if (spec.Labeller is { } labeller && !cache.Contains(labeller))
+                throw new InvalidOperationException($"cannot run {spec.Describe()}: its labeller, {labeller.Describe()}, is not finished " +
+                                                    $"(no {cache.PathOf(labeller)}; its job failed or was cancelled). Rerun the sweep: it resubmits both.");
+            using var claim = cache.TryLock(spec);
+            if (claim is null)
+            {
+                Thread.Sleep(pollInterval ?? TimeSpan.FromSeconds(5)); // another process on this host computes it: take its result
+                continue;
+            }
+            if (cache.Contains(spec)) return Outcome.AlreadyFinished;
+            using var memo = spec.Generative ? new GenerativeMemo(split) : null;
+            var output = Stages.Execute(spec, split, s => cache.TryLoad(s) ?? throw new InvalidOperationException($"stage not finished: {s.Describe()}"),
+                memo, progress);
+            cache.Save(spec, output);
+            return Outcome.Computed;
+        }
+    }
+}
