@@ -78,7 +78,7 @@ public sealed partial class Position
         if (board[56] != -Piece.Rook) castling &= ~BlackQueenside;
         int ep = parts[3] == "-" ? -1 : Square.Parse(parts[3]);
         int half = parts.Length > 4 && int.TryParse(parts[4], out var h) ? h : 0;
-        int full = parts.Length > 5 && int.TryParse(parts[5], out var f) ? f : 1;
+        int full = parts.Length > 5 && int.TryParse(parts[5], out var f) ? Math.Max(1, f) : 1; // puzzle files write 0
         return new Position(board, white, castling, ep, half, full);
     }
 

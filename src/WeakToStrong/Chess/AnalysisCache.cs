@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace WeakToStrong.Chess;
+
+/// <summary>
+/// Engine analyses on disk, keyed by position and settings, so preparing a task again does not search again. One JSONL
+/// file per settings string (engine name, limit, MultiPV); a line per position, appended as searches finish (a killed
+/// prepare keeps what it had).
+/// </summary>
+public sealed class AnalysisCache
+{
+    private readonly string file;
+    private readonly Dictionary<string, Analysis> entries = new(StringComparer.Ordinal);
+
+    public AnalysisCache(string folder, string settings)
+    {
+        Directory.CreateDirectory(folder);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)), 0, 8);
+        file = Path.Combine(folder, $"analyses-{hash}.jsonl");
+        Settings = settings;
+        if (!File.Exists(file)) return;
+        foreach (var line in File.ReadLines(file))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                var e = JsonSerializer.Deserialize<Entry>(line);
+                if (e is not null) entries[e.Fen] = e.ToAnalysis();
+            }
+            catch (JsonException) { } // a line cut short by a kill: searched again
+        }
+    }
+
+    public string Settings { get; }
+    public int Count => entries.Count;
+
+    public bool TryGet(string fen, out Analysis analysis) => entries.TryGetValue(fen, out analysis!);
+
+    public void Put(string fen, Analysis analysis)
+    {
+        entries[fen] = analysis;
+        File.AppendAllText(file, JsonSerializer.Serialize(Entry.Of(fen, analysis)) + "\n");
+    }
+
+    private sealed record Line(int Rank, int Depth, int? Cp, int? Mate, string[] Pv);
+
+    private sealed record Entry(string Fen, string Best, Line[] Lines)
+    {
+        public static Entry Of(string fen, Analysis a) =>
+            new(fen, a.BestMove, a.Lines.Select(l => new Line(l.Rank, l.Depth, l.Score.Centipawns, l.Score.Mate, l.Moves.ToArray())).ToArray());
+
+        public Analysis ToAnalysis() =>
+            new(Best, Lines.Select(l => new PvLine(l.Rank, l.Depth, new EngineScore(l.Cp, l.Mate), l.Pv)).ToList());
+    }
+}
