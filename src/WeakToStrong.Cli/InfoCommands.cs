@@ -64,7 +64,7 @@ internal static class InfoCommands
             var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "parameters", "layers", "context", "default lr", "description", "source");
             foreach (var spec in ModelCatalog.All)
             {
-                using var model = spec.Create(2);
+                using var model = (spec.Architecture ?? spec.Create)(2);
                 long parameters = model.parameters().Sum(p => p.numel());
                 table.AddRow(spec.Name, $"{parameters / 1e6:F2}M", spec.Layers.ToString(), spec.ContextLength == 0 ? "-" : spec.ContextLength.ToString(),
                     $"{spec.DefaultLearningRate:G3}", Markup.Escape(spec.Description), Markup.Escape(spec.Source));

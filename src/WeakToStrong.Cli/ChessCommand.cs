@@ -1,0 +1,33 @@
+using System.CommandLine;
+using WeakToStrong.Models;
+
+namespace WeakToStrong.Cli;
+
+/// <summary>`w2s chess pretrain`: builds (or resumes) the chess models' pretraining and prints held-out next-move accuracy.</summary>
+internal static class ChessCommand
+{
+    public static Command Create()
+    {
+        var chess = new Command("chess", "The chess track's models.");
+        var pretrain = new Command("pretrain", "Pretrain chess models by next-move prediction on self-play games (cached and resumable; also runs on first use).");
+        var model = new Option<string?>("--model") { Description = "One model (default: the whole ladder, smallest first)" };
+        var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        pretrain.Options.Add(model);
+        pretrain.Options.Add(threads);
+        pretrain.SetAction(r => CliErrors.Guard(() =>
+        {
+            var name = r.GetValue(model);
+            var configs = name is null ? ChessModels.Ladder : [ChessModels.Config(name)];
+            WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
+            Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance   seconds  weights");
+            foreach (var c in configs)
+            {
+                var result = ChessPretraining.Ensure(c, ChessModels.Pretraining(c));
+                Console.WriteLine($"{result.Model,-9} {result.Parameters,10:N0}  {result.Steps,5}  {result.TrainPositions,15:N0}  {result.HeldOutTop1,14:P1}  " +
+                                  $"{result.ChanceTop1,6:P1}  {result.Seconds,7:F0}  {result.WeightsFile}");
+            }
+        }));
+        chess.Subcommands.Add(pretrain);
+        return chess;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using WeakToStrong.Chess;
+using WeakToStrong.Data;
+using WeakToStrong.Data.Sources;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>How a chess model is pretrained: next-move prediction on generated self-play games (no puzzle labels).</summary>
+public sealed record ChessPretrainSettings(int Games = 600, int Steps = 1500, int BatchSize = 64, double LearningRate = 1e-3, int CheckpointEvery = 250)
+{
+    public SelfPlaySettings SelfPlay { get; init; } = new();
+    /// <summary>The corpus games' seed stream (the puzzle task's games use another, so no game is in both).</summary>
+    public long CorpusSeed { get; init; } = 2;
+    /// <summary>One game in this many is held out to measure next-move accuracy.</summary>
+    public int HeldOutEvery { get; init; } = 20;
+}
+
+/// <summary>What pretraining measured: held-out top-1 next-move accuracy, against chance (1 / legal moves, averaged).</summary>
+public sealed record ChessPretrainResult(string Model, long Parameters, int Steps, int TrainPositions, int HeldOutPositions,
+    double HeldOutTop1, double ChanceTop1, double Seconds, string WeightsFile);
+
+/// <summary>
+/// The pretraining stage of the chess ladder, cached and resumable: weights live under a folder keyed by the model's size,
+/// the corpus (self-play settings, game count, seed) and the training settings. Checkpoints are written every few hundred
+/// steps; a killed run resumes from the last one (Adam's moments restart there). The tool never ships weights: the first use
+/// of a chess model rebuilds them.
+/// </summary>
+public static class ChessPretraining
+{
+    public const string CodeVersion = "chess-pretrain-v1";
+
+    public static string Root => Environment.GetEnvironmentVariable("W2S_CHESS_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(DataPaths.CacheRoot, "chess");
+
+    /// <summary>Progress lines (default: standard error).</summary>
+    public static Action<string> Log { get; set; } = line => Console.Error.WriteLine(line);
+
+    public static string Folder(ChessModelConfig model, ChessPretrainSettings settings)
+    {
+        var key = JsonSerializer.Serialize(new { CodeVersion, model, settings, settings.SelfPlay.Key });
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 6);
+        return Path.Combine(Root, "pretrain", $"{model.Name}-{hash}");
+    }
+
+    /// <summary>The finished result, pretraining first if needed.</summary>
+    public static ChessPretrainResult Ensure(ChessModelConfig model, ChessPretrainSettings settings)
+    {
+        var folder = Folder(model, settings);
+        var resultFile = Path.Combine(folder, "result.json");
+        if (File.Exists(resultFile)) return JsonSerializer.Deserialize<ChessPretrainResult>(File.ReadAllText(resultFile))!;
+        using var _ = new FileLock(Path.Combine(folder, ".lock"));
+        if (File.Exists(resultFile)) return JsonSerializer.Deserialize<ChessPretrainResult>(File.ReadAllText(resultFile))!;
+        var result = Run(model, settings, folder);
+        Results.AtomicFile.WriteAllText(resultFile, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    /// <summary>The corpus as (position, next move) examples: label = the played move's index in the sorted legal moves.</summary>
+    public static (List<Example> Train, List<Example> HeldOut) Corpus(ChessPretrainSettings settings)
+    {
+        var games = GameCorpus.Load(Path.Combine(Root, "games"), settings.SelfPlay, settings.Games, settings.CorpusSeed,
+            () => new UciEngine(), new Progress<(int Done, int Total)>(p => { if (p.Done % 100 == 0) Log($"chess corpus: {p.Done}/{p.Total} self-play games"); }));
+        var train = new List<Example>();
+        var heldOut = new List<Example>();
+        for (int k = 0; k < games.Count; k++)
+            foreach (var (before, played, ply) in games[k].Positions())
+            {
+                if (ply < games[k].RandomPlies) continue; // uniformly random opening moves are not worth imitating
+                var moves = before.SortedUci();
+                var example = new Example(TextInput.Of(before.ToFen(), string.Join(' ', moves)), IndexOf(moves, played));
+                (k % settings.HeldOutEvery == 0 ? heldOut : train).Add(example);
+            }
+        return (train, heldOut);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> moves, string move)
+    {
+        for (int i = 0; i < moves.Count; i++) if (moves[i] == move) return i;
+        throw new InvalidOperationException($"corpus move {move} is not legal");
+    }
+
+    private static ChessPretrainResult Run(ChessModelConfig config, ChessPretrainSettings settings, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var (train, heldOut) = Corpus(settings);
+        manual_seed(0);
+        using var model = new ChessTransformer(config, Data.Tasks.ChessPuzzlesTask.MaxMoves);
+        model.eval(); // no dropout anywhere; eval keeps the protocol's convention
+        var encoded = train.Select(e => model.Encode(e.Input)).ToArray();
+        var labels = train.Select(e => (long)e.Label).ToArray();
+
+        int start = 0;
+        var last = Directory.GetFiles(folder, "step-*.bin").Select(f => (File: f, Step: int.Parse(Path.GetFileNameWithoutExtension(f)[5..])))
+            .OrderByDescending(c => c.Step).FirstOrDefault();
+        if (last.File is not null)
+        {
+            model.load(last.File);
+            start = last.Step;
+            Log($"{config.Name}: resuming pretraining at step {start} of {settings.Steps} ({last.File})");
+        }
+        else Log($"{config.Name}: pretraining {model.ParameterCount:N0} parameters for {settings.Steps} steps on {train.Count:N0} positions " +
+                 $"of {settings.Games} self-play games (held out: {heldOut.Count:N0}) → {folder}");
+
+        var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var clock = Stopwatch.StartNew();
+        double smoothed = double.NaN;
+        for (int step = start; step < settings.Steps; step++)
+        {
+            // Warm-up over 5% of the steps, then cosine to 10% of the rate.
+            double warm = Math.Max(1, settings.Steps / 20);
+            double lr = settings.LearningRate * (step < warm ? (step + 1) / warm : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * (step - warm) / (settings.Steps - warm))));
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            var batch = BatchIndices(step, settings.BatchSize, train.Count);
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var logits = model.Logits(batch.Select(i => encoded[i]).ToList());
+                var loss = nn.functional.cross_entropy(logits, tensor(batch.Select(i => labels[i]).ToArray()));
+                loss.backward();
+                optimizer.step();
+                double v = loss.item<float>();
+                smoothed = double.IsNaN(smoothed) ? v : 0.98 * smoothed + 0.02 * v;
+            }
+            if ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == settings.Steps)
+            {
+                var file = Path.Combine(folder, $"step-{step + 1}.bin");
+                model.save(file + ".tmp");
+                File.Move(file + ".tmp", file, overwrite: true);
+                foreach (var old in Directory.GetFiles(folder, "step-*.bin").Where(f => f != file)) File.Delete(old);
+                Log($"{config.Name}: step {step + 1}/{settings.Steps}, loss {smoothed:F3}, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        }
+        double accuracy = Top1(model, heldOut);
+        double chance = heldOut.Average(e => 1.0 / e.Input.TextPair!.Split(' ').Length);
+        var weights = Path.Combine(folder, "weights.bin");
+        model.save(weights);
+        Log($"{config.Name}: held-out next-move top-1 {accuracy:P1} (chance {chance:P1})");
+        return new ChessPretrainResult(config.Name, model.ParameterCount, settings.Steps, train.Count, heldOut.Count, accuracy, chance,
+            clock.Elapsed.TotalSeconds, weights);
+    }
+
+    /// <summary>Top-1 agreement of the model's argmax with the labels.</summary>
+    public static double Top1(Classifier model, IReadOnlyList<Example> examples)
+    {
+        var probabilities = Training.Trainer.Predict(model, examples.Select(e => e.Input).ToList(), batchSize: 256);
+        return examples.Select((e, i) => Metrics.Accuracy.ArgMax(probabilities[i]) == e.Label ? 1.0 : 0.0).Average();
+    }
+
+    /// <summary>Step s's batch: a slice of a seeded permutation of the corpus per epoch, so a resumed run sees the same batches.</summary>
+    private static int[] BatchIndices(int step, int batch, int count)
+    {
+        long first = (long)step * batch;
+        var result = new int[batch];
+        int[]? perm = null;
+        long permEpoch = -1;
+        for (int j = 0; j < batch; j++)
+        {
+            long position = first + j;
+            long epoch = position / count;
+            if (epoch != permEpoch)
+            {
+                perm = Enumerable.Range(0, count).ToArray();
+                new SeededRandom(epoch, "chess/pretrain/epoch").Shuffle(perm);
+                permEpoch = epoch;
+            }
+            result[j] = perm![(int)(position % count)];
+        }
+        return result;
+    }
+
+    /// <summary>An exclusive lock file, so two processes do not pretrain the same model at once.</summary>
+    private sealed class FileLock : IDisposable
+    {
+        private readonly FileStream stream;
+
+        public FileLock(string path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            while (true)
+            {
+                try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); return; }
+                catch (IOException) { Thread.Sleep(1000); }
+            }
+        }
+
+        public void Dispose() => stream.Dispose();
+    }
+}
