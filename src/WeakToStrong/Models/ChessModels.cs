@@ -10,11 +10,11 @@ public static class ChessModels
     [
         new("chess-s", Width: 32, Layers: 1, Heads: 2),
         new("chess-m", Width: 64, Layers: 2, Heads: 4),
-        new("chess-l", Width: 128, Layers: 4, Heads: 4),
+        new("chess-l", Width: 96, Layers: 3, Heads: 4),
     ];
 
     /// <summary>The same corpus and step count for every size, so only the size differs.</summary>
-    public static ChessPretrainSettings Pretraining(ChessModelConfig config) => new(LearningRate: config.Width >= 128 ? 5e-4 : 1e-3);
+    public static ChessPretrainSettings Pretraining(ChessModelConfig config) => new();
 
     public static ChessModelConfig Config(string name) =>
         Ladder.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"unknown chess model '{name}'; chess models: {string.Join(", ", Ladder.Select(c => c.Name))}");
@@ -31,7 +31,7 @@ public static class ChessModels
     /// <summary>The ladder's catalogue entries. Finetuning rates: larger for smaller models, as for the text ladder.</summary>
     public static IEnumerable<ModelSpec> Specs() => Ladder.Select(c => new ModelSpec(
         c.Name, $"chess transformer over the 64 squares, width {c.Width}, {c.Layers} layer{(c.Layers > 1 ? "s" : "")}, pretrained by next-move prediction on self-play games",
-        c.Layers, Chess.BoardEncoding.Tokens, c.Width >= 128 ? 1e-4 : c.Width >= 64 ? 2e-4 : 5e-4,
+        c.Layers, Chess.BoardEncoding.Tokens, c.Width >= 96 ? 3e-4 : c.Width >= 64 ? 5e-4 : 1e-3,
         "built in; pretrained on first use (`w2s chess pretrain`), weights cached, never shipped",
         classes => Create(c, classes))
     {
