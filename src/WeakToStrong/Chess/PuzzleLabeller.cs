@@ -5,8 +5,8 @@ public sealed record PuzzleSettings(long Nodes = 20_000, int MinMarginCp = 150, 
 {
     public SearchLimit Limit => new(Nodes: Nodes);
     public string Describe(string engine) =>
-        $"{engine}, 1 thread, 16 MB hash cleared before every search, MultiPV 2, nodes {Nodes}; kept when the best move mates " +
-        $"(and the second does not) or beats the second by at least {MinMarginCp} cp";
+        $"{engine}, 1 thread, 16 MB hash cleared before every search, MultiPV 2, nodes {Nodes}; kept when the best move gives the " +
+        $"unique shortest mate found (the second move mates more slowly or not at all) or beats the second by at least {MinMarginCp} cp";
 }
 
 /// <summary>A labelled puzzle: the position, its sorted legal moves, the index of the best one, and how it was judged.</summary>
@@ -36,8 +36,10 @@ public sealed class PuzzleLabeller(UciEngine engine, PuzzleSettings settings, An
         int index = IndexOf(moves, best.FirstMove);
         if (index < 0) { verdict = "engine move not legal here"; return null; }
         bool mates = best.Score.Mate is > 0;
-        bool clear = mates ? second.Score.Mate is not > 0 : best.Score.Value - second.Score.Value >= settings.MinMarginCp;
-        if (!clear) { verdict = mates ? "several mating moves" : "margin below threshold"; return null; }
+        // A mate is clear when it is the unique shortest one: the second move does not mate, or mates more slowly.
+        bool clear = mates ? second.Score.Mate is not > 0 || second.Score.Mate > best.Score.Mate
+                           : best.Score.Value - second.Score.Value >= settings.MinMarginCp;
+        if (!clear) { verdict = mates ? "several equally short mates" : "margin below threshold"; return null; }
         string difficulty =
             Search(shallow, fen, new SearchLimit(Depth: settings.EasyDepth), 1).BestMove == best.FirstMove ? "easy"
             : Search(medium, fen, new SearchLimit(Depth: settings.MediumDepth), 1).BestMove == best.FirstMove ? "medium" : "hard";

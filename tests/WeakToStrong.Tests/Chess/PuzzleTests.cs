@@ -45,7 +45,7 @@ public class PuzzleTests
         Assert.Equal("margin below threshold", verdict);
         // Several mating moves: not a puzzle with one solution.
         Assert.Null(labeller.Label("k7/8/1K6/8/8/8/8/6RR w - - 0 1", out verdict));
-        Assert.Equal("several mating moves", verdict);
+        Assert.Equal("several equally short mates", verdict);
     }
 
     [EngineFact]

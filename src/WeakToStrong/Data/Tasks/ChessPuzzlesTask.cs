@@ -32,7 +32,7 @@ public sealed class ChessPuzzlesTask : TaskBuilder
     public PuzzleSettings Settings { get; init; } = new();
     public int SelfPlayGames { get; init; } = 250;
     public int SelfPlayPositions { get; init; } = 1800;
-    public int ProblemPositions { get; init; } = 800;
+    public int ProblemPositions { get; init; } = 2000;
     /// <summary>One group in this many goes to the test set.</summary>
     public int TestEvery { get; init; } = 6;
     public string CacheFolder { get; init; } = Path.Combine(DataPaths.CacheRoot, "chess");
