@@ -19,12 +19,20 @@ internal static class ChessCommand
             var name = r.GetValue(model);
             var configs = name is null ? ChessModels.Ladder : [ChessModels.Config(name)];
             WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
-            Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance   seconds  weights");
-            foreach (var c in configs)
+            // Zero-shot puzzle accuracy of the pretrained policy, when the puzzle task is prepared (no finetuning, no labels used).
+            var puzzles = WeakToStrong.Data.BuiltinTasks.Exists("chess-puzzles") ? WeakToStrong.Data.BuiltinTasks.Load("chess-puzzles").Test : null;
+            var results = configs.Select(c => ChessPretraining.Ensure(c, ChessModels.Pretraining(c))).ToList();
+            Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance  puzzles top-1 (zero-shot)  seconds  weights");
+            foreach (var (c, result) in configs.Zip(results))
             {
-                var result = ChessPretraining.Ensure(c, ChessModels.Pretraining(c));
+                string zeroShot = "-";
+                if (puzzles is not null)
+                {
+                    using var model = ChessModels.Create(c, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
+                    zeroShot = $"{ChessPretraining.Top1(model, puzzles):P1}";
+                }
                 Console.WriteLine($"{result.Model,-9} {result.Parameters,10:N0}  {result.Steps,5}  {result.TrainPositions,15:N0}  {result.HeldOutTop1,14:P1}  " +
-                                  $"{result.ChanceTop1,6:P1}  {result.Seconds,7:F0}  {result.WeightsFile}");
+                                  $"{result.ChanceTop1,6:P1}  {zeroShot,25}  {result.Seconds,7:F0}  {result.WeightsFile}");
             }
         }));
         chess.Subcommands.Add(pretrain);

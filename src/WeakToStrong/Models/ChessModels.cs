@@ -10,7 +10,7 @@ public static class ChessModels
     [
         new("chess-s", Width: 32, Layers: 1, Heads: 2),
         new("chess-m", Width: 64, Layers: 2, Heads: 4),
-        new("chess-l", Width: 96, Layers: 3, Heads: 4),
+        new("chess-l", Width: 96, Layers: 2, Heads: 4),
     ];
 
     /// <summary>The same corpus and step count for every size, so only the size differs.</summary>

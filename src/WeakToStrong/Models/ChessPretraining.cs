@@ -33,7 +33,12 @@ public static class ChessPretraining
 {
     public const string CodeVersion = "chess-pretrain-v1";
 
-    public static string Root => Environment.GetEnvironmentVariable("W2S_CHESS_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(DataPaths.CacheRoot, "chess");
+    /// <summary>The chess cache: W2S_CHESS_CACHE, else ~/.cache/w2s/chess (games, analyses, pretrained weights).</summary>
+    public static string Root => RootOverride ??
+        (Environment.GetEnvironmentVariable("W2S_CHESS_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(DataPaths.CacheRoot, "chess"));
+
+    /// <summary>Tests: a private cache folder.</summary>
+    internal static string? RootOverride { get; set; }
 
     /// <summary>Progress lines (default: standard error).</summary>
     public static Action<string> Log { get; set; } = line => Console.Error.WriteLine(line);
