@@ -12,7 +12,9 @@ internal static class ChessCommand
         var pretrain = new Command("pretrain", "Pretrain chess models by next-move prediction on self-play games (cached and resumable; also runs on first use).");
         var model = new Option<string?>("--model") { Description = "One model (default: the whole ladder, smallest first)" };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var steps = new Option<int?>("--steps") { Description = "Pretraining steps (default: the ladder's; another count is cached separately)" };
         pretrain.Options.Add(model);
+        pretrain.Options.Add(steps);
         pretrain.Options.Add(threads);
         pretrain.SetAction(r => CliErrors.Guard(() =>
         {
@@ -21,12 +23,13 @@ internal static class ChessCommand
             WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
             // Zero-shot puzzle accuracy of the pretrained policy, when the puzzle task is prepared (no finetuning, no labels used).
             var puzzles = WeakToStrong.Data.BuiltinTasks.Exists("chess-puzzles") ? WeakToStrong.Data.BuiltinTasks.Load("chess-puzzles").Test : null;
-            var results = configs.Select(c => ChessPretraining.Ensure(c, ChessModels.Pretraining(c))).ToList();
+            ChessPretrainSettings Settings(ChessModelConfig c) => r.GetValue(steps) is int n ? ChessModels.Pretraining(c) with { Steps = n } : ChessModels.Pretraining(c);
+            var results = configs.Select(c => ChessPretraining.Ensure(c, Settings(c))).ToList();
             Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance  puzzles top-1 (zero-shot)  seconds  weights");
             foreach (var (c, result) in configs.Zip(results))
             {
                 string zeroShot = "-";
-                if (puzzles is not null)
+                if (puzzles is not null && r.GetValue(steps) is null)
                 {
                     using var model = ChessModels.Create(c, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
                     zeroShot = $"{ChessPretraining.Top1(model, puzzles):P1}";

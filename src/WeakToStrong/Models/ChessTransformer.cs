@@ -29,6 +29,7 @@ public sealed class ChessTransformer : Classifier
     private readonly LayerNorm final;
     private readonly Linear query, key;
     private readonly Embedding promotions;
+    private readonly Embedding movePrior, tactics, tacticsPrior;
     private readonly int _classes;
 
     public ChessTransformer(ChessModelConfig config, int classes) : base(config.Name)
@@ -38,12 +39,23 @@ public sealed class ChessTransformer : Classifier
         int d = config.Width;
         tokens = nn.Embedding(BoardEncoding.Vocabulary, d);
         positions = nn.Parameter(randn(BoardEncoding.Tokens, d) * 0.02);
-        blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new ChessBlock(d, config.Heads, config.InnerSize)).ToArray());
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new ChessBlock(d, config.Heads, config.InnerSize, BoardEncoding.Tokens)).ToArray());
         final = nn.LayerNorm(d);
         query = nn.Linear(d, d, hasBias: false);
         key = nn.Linear(d, d, hasBias: false);
         promotions = nn.Embedding(5, d);
-        using (no_grad()) promotions.weight!.zero_();
+        // A learned bias per (from, to, promotion): how often such a move is played at all, whatever the position.
+        movePrior = nn.Embedding(BoardEncoding.MoveGeometry, 1);
+        // The move's one-ply facts (capture, check, safety; see BoardEncoding) as a query vector and a bias.
+        tactics = nn.Embedding(BoardEncoding.Tactics, d);
+        tacticsPrior = nn.Embedding(BoardEncoding.Tactics, 1);
+        using (no_grad())
+        {
+            promotions.weight!.zero_();
+            movePrior.weight!.zero_();
+            tactics.weight!.zero_();
+            tacticsPrior.weight!.zero_();
+        }
         RegisterComponents();
     }
 
@@ -77,36 +89,47 @@ public sealed class ChessTransformer : Classifier
         var to = new long[b * m];
         var promo = new long[b * m];
         var valid = new bool[b * m];
+        var geometry = new long[b * m];
+        var tactic = new long[b * m];
         for (int i = 0; i < b; i++)
             for (int j = 0; j < batch[i].TypeIds.Length; j++)
             {
                 long code = batch[i].TypeIds[j];
                 from[i * m + j] = code % 64;
                 to[i * m + j] = code / 64 % 64;
-                promo[i * m + j] = code / 4096;
+                promo[i * m + j] = code % BoardEncoding.MoveGeometry / 4096;
+                geometry[i * m + j] = code % BoardEncoding.MoveGeometry;
+                tactic[i * m + j] = code / BoardEncoding.MoveGeometry;
                 valid[i * m + j] = true;
             }
         Tensor Gather(Tensor source, long[] index) =>
             source.gather(1, tensor(index, [b, m]).unsqueeze(-1).expand(b, m, d));
-        var qf = Gather(q, from) + promotions.forward(tensor(promo, [b, m]));
+        var tacticIds = tensor(tactic, [b, m]);
+        var qf = Gather(q, from) + promotions.forward(tensor(promo, [b, m])) + tactics.forward(tacticIds);
         var kt = Gather(k, to);
-        var scores = (qf * kt).sum(-1) / Math.Sqrt(d);
+        var scores = (qf * kt).sum(-1) / Math.Sqrt(d)
+                     + movePrior.forward(tensor(geometry, [b, m])).squeeze(-1) + tacticsPrior.forward(tacticIds).squeeze(-1);
         scores = scores.masked_fill(tensor(valid, [b, m]).logical_not(), Masked);
         var logits = m >= _classes ? scores.narrow(1, 0, _classes) : nn.functional.pad(scores, [0, _classes - m], value: Masked);
         return logits.MoveToOuterDisposeScope();
     }
 }
 
-/// <summary>A pre-LayerNorm transformer block with full (unmasked) self-attention over the board tokens, without dropout.</summary>
+/// <summary>
+/// A pre-LayerNorm transformer block with full self-attention over the board tokens, without dropout. Each head adds a learned
+/// bias per (token, token) pair to its attention scores, so square geometry (knight jumps, diagonals, files) is cheap to learn.
+/// </summary>
 internal sealed class ChessBlock : nn.Module<Tensor, Tensor>
 {
     private readonly int heads;
     private readonly LayerNorm ln1, ln2;
     private readonly Linear qkv, proj, fc, fcOut;
+    private readonly Parameter pairBias;
 
-    public ChessBlock(int width, int heads, int inner) : base(nameof(ChessBlock))
+    public ChessBlock(int width, int heads, int inner, int tokens) : base(nameof(ChessBlock))
     {
         this.heads = heads;
+        pairBias = nn.Parameter(zeros(heads, tokens, tokens));
         ln1 = nn.LayerNorm(width);
         qkv = nn.Linear(width, 3 * width);
         proj = nn.Linear(width, width);
@@ -121,7 +144,7 @@ internal sealed class ChessBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], e = x.shape[2];
         var parts = qkv.forward(ln1.forward(x)).view(b, t, 3, heads, e / heads).permute(2, 0, 3, 1, 4).unbind(0);
-        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]).transpose(1, 2).reshape(b, t, e);
+        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], pairBias.unsqueeze(0)).transpose(1, 2).reshape(b, t, e);
         x = x + proj.forward(context);
         x = x + fcOut.forward(nn.functional.gelu(fc.forward(ln2.forward(x))));
         return x.MoveToOuterDisposeScope();
