@@ -28,10 +28,10 @@ public static class ChessModels
         return model;
     }
 
-    /// <summary>The ladder's catalogue entries. Finetuning rates: larger for smaller models, as for the text ladder.</summary>
+X
     public static IEnumerable<ModelSpec> Specs() => Ladder.Select(c => new ModelSpec(
         c.Name, $"chess transformer over the 64 squares, width {c.Width}, {c.Layers} layer{(c.Layers > 1 ? "s" : "")}, pretrained by next-move prediction on self-play games",
-        c.Layers, Chess.BoardEncoding.Tokens, c.Width >= 96 ? 3e-4 : c.Width >= 64 ? 5e-4 : 1e-3,
+        c.Layers, Chess.BoardEncoding.Tokens, c.Width >= 96 ? 1e-3 : c.Width >= 64 ? 2e-3 : 3e-3,
         "built in; pretrained on first use (`w2s chess pretrain`), weights cached, never shipped",
         classes => Create(c, classes))
     {
