@@ -82,15 +82,16 @@ public sealed partial class Position
         return new Position(board, white, castling, ep, half, full);
     }
 
-    public string ToFen()
+    /// <summary>The FEN's first field for 64 squares (a1 = 0).</summary>
+    internal static string BoardField(IReadOnlyList<int> squares)
     {
-        var sb = new StringBuilder(90);
+        var sb = new StringBuilder(72);
         for (int r = 7; r >= 0; r--)
         {
             int empty = 0;
             for (int f = 0; f < 8; f++)
             {
-                int p = board[Square.Of(f, r)];
+                int p = squares[Square.Of(f, r)];
                 if (p == 0) { empty++; continue; }
                 if (empty > 0) { sb.Append(empty); empty = 0; }
                 sb.Append(Piece.ToChar(p));
@@ -98,6 +99,12 @@ public sealed partial class Position
             if (empty > 0) sb.Append(empty);
             if (r > 0) sb.Append('/');
         }
+        return sb.ToString();
+    }
+
+    public string ToFen()
+    {
+        var sb = new StringBuilder(BoardField(board), 90);
         sb.Append(WhiteToMove ? " w " : " b ");
         if (Castling == 0) sb.Append('-');
         if ((Castling & WhiteKingside) != 0) sb.Append('K');

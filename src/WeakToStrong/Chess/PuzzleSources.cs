@@ -97,7 +97,7 @@ public static partial class PuzzleSources
             if (!white.Success || !black.Success) continue;
             var board = new int[64];
             if (!Place(board, white.Groups[1].Value, true) || !Place(board, black.Groups[1].Value, false)) continue;
-            string fen = BoardFen(board) + " w - - 0 1";
+            string fen = Position.BoardField(board) + " w - - 0 1";
             Position p;
             try { p = Position.FromFen(fen); }
             catch (FormatException) { continue; }
@@ -121,25 +121,6 @@ public static partial class PuzzleSources
             board[sq] = white ? kind : -kind;
         }
         return true;
-    }
-
-    private static string BoardFen(int[] board)
-    {
-        var sb = new System.Text.StringBuilder();
-        for (int r = 7; r >= 0; r--)
-        {
-            int empty = 0;
-            for (int f = 0; f < 8; f++)
-            {
-                int p = board[Square.Of(f, r)];
-                if (p == 0) { empty++; continue; }
-                if (empty > 0) { sb.Append(empty); empty = 0; }
-                sb.Append(Piece.ToChar(p));
-            }
-            if (empty > 0) sb.Append(empty);
-            if (r > 0) sb.Append('/');
-        }
-        return sb.ToString();
     }
 
     [GeneratedRegex("^\\[FEN \"([^\"]+)\"\\]")]
