@@ -10,7 +10,7 @@ public sealed record PuzzleSettings(long Nodes = 20_000, int MinMarginCp = 150, 
 }
 
 /// <summary>A labelled puzzle: the position, its sorted legal moves, the index of the best one, and how it was judged.</summary>
-public sealed record Puzzle(string Fen, IReadOnlyList<string> Moves, int Label, EngineScore Best, EngineScore Second, string Difficulty)
+public sealed record Puzzle(string Fen, IReadOnlyList<string> Moves, int Label, EngineScore Best, EngineScore Second, string Difficulty, string SecondMove)
 {
     public bool IsMate => Best.Mate is > 0;
     public string BestMove => Moves[Label];
@@ -44,7 +44,7 @@ public sealed class PuzzleLabeller(UciEngine engine, PuzzleSettings settings, An
             Search(shallow, fen, new SearchLimit(Depth: settings.EasyDepth), 1).BestMove == best.FirstMove ? "easy"
             : Search(medium, fen, new SearchLimit(Depth: settings.MediumDepth), 1).BestMove == best.FirstMove ? "medium" : "hard";
         verdict = "kept";
-        return new Puzzle(fen, moves, index, best.Score, second.Score, difficulty);
+        return new Puzzle(fen, moves, index, best.Score, second.Score, difficulty, second.FirstMove);
     }
 
     private Analysis Search(AnalysisCache cache, string fen, SearchLimit limit, int pvs)

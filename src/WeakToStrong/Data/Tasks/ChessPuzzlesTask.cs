@@ -41,6 +41,34 @@ public sealed class ChessPuzzlesTask : TaskBuilder
 
     public override BuiltTask Build()
     {
+        var (kept, notes) = Labelled();
+        var train = new List<TaskRow>();
+        var test = new List<TaskRow>();
+        foreach (var (c, p) in kept)
+        {
+            var row = new TaskRow($"{c.Group}/{Position.FromFen(c.Fen).Key}", p.Fen, string.Join(' ', p.Moves), p.Label);
+            (TestGroup(c.Group) ? test : train).Add(row);
+        }
+        var split = new SeededRandom(Seed, "chess-puzzles/order");
+        split.Shuffle(train);
+        split.Shuffle(test);
+        notes.AddRange(Describe("train", kept.Where(k => !TestGroup(k.C.Group)).ToList()));
+        notes.AddRange(Describe("test", kept.Where(k => TestGroup(k.C.Group)).ToList()));
+        notes.Add($"split by puzzle / problem / game (one group in {TestEvery} to test, by a hash of its name), so no game or puzzle line straddles the split");
+        return new BuiltTask(train, test, notes);
+    }
+
+    /// <summary>Whether a puzzle group (a puzzle, problem or game) belongs to the test set.</summary>
+    internal bool TestGroup(string group)
+    {
+        uint h = 2166136261;
+        foreach (char ch in group) { h ^= ch; h *= 16777619; }
+        return h % (uint)TestEvery == 0;
+    }
+
+    /// <summary>Every candidate that became a puzzle, in candidate order, and the notes on how they were found.</summary>
+    internal (List<(PuzzleCandidate C, Puzzle P)> Kept, List<string> Notes) Labelled()
+    {
         var notes = new List<string>();
         var candidates = new List<PuzzleCandidate>();
         foreach (var n in new[] { 2, 3, 4 })
@@ -85,28 +113,7 @@ public sealed class ChessPuzzlesTask : TaskBuilder
             if (puzzle is not null) kept.Add((c, puzzle));
         }
         notes.Add("candidate verdicts: " + string.Join(", ", verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
-
-        var train = new List<TaskRow>();
-        var test = new List<TaskRow>();
-        foreach (var (c, p) in kept)
-        {
-            var row = new TaskRow($"{c.Group}/{Position.FromFen(c.Fen).Key}", p.Fen, string.Join(' ', p.Moves), p.Label);
-            (TestGroup(c.Group) ? test : train).Add(row);
-        }
-        var split = new SeededRandom(Seed, "chess-puzzles/order");
-        split.Shuffle(train);
-        split.Shuffle(test);
-        notes.AddRange(Describe("train", kept.Where(k => !TestGroup(k.C.Group)).ToList()));
-        notes.AddRange(Describe("test", kept.Where(k => TestGroup(k.C.Group)).ToList()));
-        notes.Add($"split by puzzle / problem / game (one group in {TestEvery} to test, by a hash of its name), so no game or puzzle line straddles the split");
-        return new BuiltTask(train, test, notes);
-    }
-
-    private bool TestGroup(string group)
-    {
-        uint h = 2166136261;
-        foreach (char ch in group) { h ^= ch; h *= 16777619; }
-        return h % (uint)TestEvery == 0;
+        return (kept, notes);
     }
 
     private static void Count(Dictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;

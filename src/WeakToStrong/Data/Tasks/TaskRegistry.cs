@@ -26,6 +26,7 @@ public static class TaskRegistry
         new PreferenceDefinitionsTask(),
         new PreferenceReviewsTask { TestPerClass = 300, MaxTrainPerClass = 1200 },
         new ChessPuzzlesTask(),
+        new PreferenceChessTask(),
     ];
 
     public static TaskBuilder? Find(string name) => All.FirstOrDefault(b => b.Name == name);
