@@ -33,7 +33,17 @@ public static class ChessModels
     /// chess-puzzles (seed 0, s → l): at 3e-4 the chess-l ceiling (31.4%) did not beat chess-s (31.8%); at 1e-3 it reached
     /// 36.2%, at 3e-3 37.6%; chess-s went from 31.8% (1e-3) to 33.4% (3e-3). The probe read test accuracy: a mild optimistic bias.
     /// </summary>
-    public static IEnumerable<ModelSpec> Specs() => Ladder.Select(c => new ModelSpec(
+    public static IEnumerable<ModelSpec> Specs() => EngineSpecs().Concat(LadderSpecs());
+
+    /// <summary>Weak engine supervisors (label only; nothing trains).</summary>
+    private static IEnumerable<ModelSpec> EngineSpecs() => new[] { 1, 3 }.Select(depth => new ModelSpec(
+        $"engine-d{depth}", $"Stockfish at depth {depth} as a weak supervisor (soft labels from its top 5 moves; nothing is trained)", 0, 0, 1e-3,
+        "Debian stockfish (GPL-3+), run as a separate process", classes => new EngineSupervisor(depth, classes))
+    {
+        Inputs = Data.InputKinds.Chess,
+    });
+
+    private static IEnumerable<ModelSpec> LadderSpecs() => Ladder.Select(c => new ModelSpec(
         c.Name, $"chess transformer over the 64 squares, width {c.Width}, {c.Layers} layer{(c.Layers > 1 ? "s" : "")}, pretrained by next-move prediction on self-play games",
         c.Layers, Chess.BoardEncoding.Tokens, c.Width >= 96 ? 1e-3 : c.Width >= 64 ? 2e-3 : 3e-3,
         "built in; pretrained on first use (`w2s chess pretrain`), weights cached, never shipped",

@@ -98,6 +98,34 @@ public class ChessProtocolTests
         Assert.All(weakLabels.Labels, l => Assert.Equal(1.0, l.Probabilities.Take(l.Input.TextPair!.Split(' ').Length).Sum(), 3));
     }
 
+    [EngineFact]
+    public void AWeakEngineCanSuperviseAChessModel()
+    {
+        TorchRuntime.Initialize(1);
+        var ladder = TinyLadder();
+        var cache = Directory.CreateTempSubdirectory("w2s-chess-engine-").FullName;
+        ChessPretraining.RootOverride = cache;
+        try
+        {
+            var (split, report) = TaskPreparation.Prepare(TinyTask(60, 30), seed: 0);
+            var config = new ExperimentConfig("engine-d1", ladder[1], "xent", Epochs: 1).Resolved();
+            var (result, weakLabels, _) = Experiment.Run(split, report, config);
+            // The tiny task's rule (take the most valuable piece) is often, not always, what a depth-1 search plays; chance is ~3%.
+            Assert.True(result.Weak.TestAccuracy > 0.2, $"engine-d1 scored {result.Weak.TestAccuracy:P1}");
+            Assert.All(weakLabels.Labels, l =>
+            {
+                int legal = l.Input.TextPair!.Split(' ').Length;
+                Assert.Equal(1.0, l.Probabilities.Take(legal).Sum(), 3);
+                Assert.True(l.Probabilities.Max() < 1); // soft labels
+            });
+        }
+        finally
+        {
+            ChessPretraining.RootOverride = null;
+            Directory.Delete(cache, true);
+        }
+    }
+
     [Fact]
     public void ASweepAndItsReportHandleTheChessTask()
     {
