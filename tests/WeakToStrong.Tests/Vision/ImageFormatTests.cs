@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using WeakToStrong.Data.Images;
+using WeakToStrong.Tests.Data;
 
 namespace WeakToStrong.Tests.Vision;
 

@@ -43,20 +43,27 @@ public class VisionProtocolTests
         var folder = new RunFolder(Path.Combine(dir.Path, "run"));
         folder.Save(result, weakLabels, weakCorrect);
         using var json = JsonDocument.Parse(File.ReadAllText(folder.ResultFile));
-        Assert.Equal(10, json.RootElement.GetProperty("Data").GetProperty("ClassNames").GetArrayLength());
+        Assert.Equal(10, json.RootElement.GetProperty("data").GetProperty("classNames").GetArrayLength());
     }
 
-    private static ExperimentSplit Split(string inputs, params string[] texts)
+    /// <summary>A tiny split whose six inputs are made by <paramref name="text"/> from 0..5 (two each for A, B and test).</summary>
+    private static ExperimentSplit Split(string inputs, Func<int, string> text)
     {
-        var examples = texts.Select((t, i) => Example.Of(t, null, i % 2)).ToList();
-        return new ExperimentSplit(examples, examples, examples, 2) { Inputs = inputs };
+        var examples = Enumerable.Range(0, 6).Select(i => Example.Of(text(i), null, i % 2)).ToList();
+        return new ExperimentSplit(examples[..2], examples[2..4], examples[4..], 2) { Inputs = inputs };
+    }
+
+    private static string Image(int i)
+    {
+        var pixels = new byte[784];
+        pixels[i] = 255;
+        return new WeakToStrong.Data.Images.GreyImage(28, 28, pixels).Serialise();
     }
 
     [Fact]
     public void TextModelOnAnImageTask_FailsBeforeTraining_WithAClearError()
     {
-        var image = new WeakToStrong.Data.Images.GreyImage(28, 28, new byte[784]).Serialise();
-        var split = Split(InputKinds.Image, image, image);
+        var split = Split(InputKinds.Image, Image);
         var report = new DataReport("fashion-mnist", 2, ["a", "b"], 2, 2, 2, 0.5, []);
         var e = Assert.Throws<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
         Assert.Contains("Model 'bow' reads text inputs, but task 'fashion-mnist' has image inputs", e.Message);
@@ -67,7 +74,7 @@ public class VisionProtocolTests
     [Fact]
     public void ImageModelOnATextTask_FailsWithAClearError()
     {
-        var split = Split(InputKinds.Text, "a sentence", "another sentence");
+        var split = Split(InputKinds.Text, i => $"sentence number {i}");
         var report = new DataReport("words", 2, ["a", "b"], 2, 2, 2, 0.5, []);
         var e = Assert.Throws<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
         Assert.Contains("Model 'resnet18' reads image inputs, but task 'words' has text inputs", e.Message);
