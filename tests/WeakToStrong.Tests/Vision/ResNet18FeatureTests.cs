@@ -72,4 +72,24 @@ public class ResNet18FeatureTests
         Assert.True(accuracy >= 0.9, $"probe accuracy {accuracy:P0}");
         Assert.Equal(ResNet18Features.Width * 2, model.parameters().Sum(p => p.numel())); // only the head is a torch parameter
     }
+
+    [Fact]
+    public void Features_AreComputedOnceAndReadBackFromTheDiskCache()
+    {
+        using var dir = new WeakToStrong.Tests.Data.TempDir();
+        var inputs = Enumerable.Range(0, 3).Select(i => TextInput.Of(Bar(vertical: i == 1, offset: 5 + i, seed: 50 + i).Serialise())).ToList();
+        var writer = new WeakToStrong.Models.FeatureCache(dir.Path);
+        using var first = new ResNet18Classifier(10) { Features = writer };
+        var encoded = inputs.Select(first.Encode).ToList();
+        first.Prepare(encoded);
+        Assert.Equal((0L, 3L), (writer.Hits, writer.Misses));
+
+        // A fresh cache object on the same folder (another process, say) computes nothing: all three come from disk.
+        var reader = new WeakToStrong.Models.FeatureCache(dir.Path);
+        using var second = new ResNet18Classifier(10) { Features = reader };
+        second.Prepare(encoded);
+        Assert.Equal((3L, 0L), (reader.Hits, reader.Misses));
+        Assert.True(reader.TryGet(ResNet18Features.Shared.Key, encoded[1], out var cached));
+        Assert.Equal(ResNet18Features.Shared.Embed(Bar(vertical: true, offset: 6, seed: 51)), cached);
+    }
 }

@@ -33,7 +33,7 @@ public sealed class ResNet18Classifier : Classifier
 
     public override int Classes { get; }
 
-    /// <summary>The persistent cache (default: <see cref="FeatureCache.Default"/>); null keeps features in memory only.</summary>
+    /// <summary>The persistent cache (default: <see cref="FeatureCache.Default"/>); null keeps features in this process' memory only.</summary>
     public FeatureCache? Features { get; set; } = FeatureCache.Default;
 
     public override EncodedInput Encode(TextInput input) => ImageEncoding.Encode(input, "resnet18");
@@ -54,13 +54,15 @@ public sealed class ResNet18Classifier : Classifier
 
     private float[] Feature(EncodedInput input)
     {
-        var key = _body.Key + "|" + string.Concat(input.Ids.Select(v => (char)v)); // the pixels as chars: an exact in-memory key
-        if (Memory.TryGetValue(key, out var cached)) return cached;
-        if (Features is null || !Features.TryGet(_body.Key, input, out var features))
+        // The feature cache keeps what it read or wrote in memory too; without one, a process-wide dictionary does.
+        if (Features is { } cache)
         {
-            features = _body.Embed(ImageEncoding.Image(input));
-            Features?.Put(_body.Key, input, features);
+            if (cache.TryGet(_body.Key, input, out var found)) return found;
+            var computed = _body.Embed(ImageEncoding.Image(input));
+            cache.Put(_body.Key, input, computed);
+            return computed;
         }
-        return Memory[key] = features;
+        var key = _body.Key + "|" + string.Concat(input.Ids.Select(v => (char)v)); // the pixels as chars: an exact key
+        return Memory.GetOrAdd(key, _ => _body.Embed(ImageEncoding.Image(input)));
     }
 }
