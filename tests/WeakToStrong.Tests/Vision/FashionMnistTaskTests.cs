@@ -1,5 +1,6 @@
 using WeakToStrong.Data;
 using WeakToStrong.Data.Images;
+using WeakToStrong.Data.Sources;
 using WeakToStrong.Data.Tasks;
 using WeakToStrong.Tests.Data;
 
@@ -52,5 +53,18 @@ public class FashionMnistTaskTests
         Assert.Equal(40, task.Train.Count);
         Assert.Equal(30, task.Test!.Count);
         Assert.Contains("dataset-fashion-mnist", task.Provenance);
+    }
+
+    [Fact]
+    public void MissingPackage_SaysHowToInstallIt_AndWritesNothing()
+    {
+        using var dir = new TempDir();
+        using var _ = SourcePackage.OverrideSearchPaths([], []); // as if nothing were installed
+        var task = new FashionMnistTask();
+        Assert.Equal("dataset-fashion-mnist", task.MissingSource()?.Name);
+        var folder = Path.Combine(dir.Path, FashionMnistTask.TaskName);
+        var e = Assert.Throws<InvalidOperationException>(() => task.Write(folder));
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+        Assert.False(Directory.Exists(folder));
     }
 }
