@@ -34,7 +34,7 @@ public static class ResultTable
             .AddColumns("", "mean", "standard error", "bootstrap 95% interval");
         void Row(string name, Metrics.SeedSummary? s, bool percent) => table.AddRow(name,
             s is null ? "-" : Fmt(s.Mean, percent), s is null || s.Count < 2 ? "-" : Fmt(s.StandardError, percent),
-            s is null || s.Count < 2 ? "-" : $"[{Fmt(s.CiLow, percent)}, {Fmt(s.CiHigh, percent)}]");
+            s is null || s.Count < 2 ? "-" : Markup.Escape($"[{Fmt(s.CiLow, percent)}, {Fmt(s.CiHigh, percent)}]")); // cells are markup
         Row("weak accuracy", a.WeakAccuracy, true);
         Row("student accuracy", a.StudentAccuracy, true);
         Row("ceiling accuracy", a.CeilingAccuracy, true);
