@@ -2,14 +2,18 @@
 # Issue 4's end-to-end comparison: naive (xent), logconf, bootstrapping and generative finetuning, each over 3 seeds, on a
 # real task; prints one Markdown table from the per-method seed summaries.
 # Usage: [CHAIN=m2,m3] scripts/compare-methods.sh [TASK] [WEAK] [STRONG] [OUT] [extra w2s run options...]
-# CHAIN: the bootstrapping chain's intermediate models (default minilm-l2,minilm-l4). Weak and ceiling stages are
-# shared through OUT/cache, so each is trained once per seed.
+# CHAIN: the bootstrapping chain's intermediate models (default minilm-l2,minilm-l4). W2S: see below. Weak and ceiling
+# stages are shared through OUT/cache, so each is trained once per seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 task=${1:-wordnet-gloss}; weak=${2:-bow}; strong=${3:-minilm-l6}; out=${4:-runs/compare-methods}
 shift $(( $# < 4 ? $# : 4 ))
-dotnet build src/WeakToStrong.Cli -c Release -v q -nologo >/dev/null
-w2s() { dotnet src/WeakToStrong.Cli/bin/Release/net10.0/w2s.dll "$@"; }
+# W2S: a built w2s to use instead of building this checkout (so a rebuild during a long comparison cannot disturb it).
+if [ -z "${W2S:-}" ]; then
+  dotnet build src/WeakToStrong.Cli -c Release -v q -nologo >/dev/null
+  W2S="dotnet src/WeakToStrong.Cli/bin/Release/net10.0/w2s.dll"
+fi
+w2s() { $W2S "$@"; }
 declare -A methods=(
   [xent]="--loss xent"
   [logconf]="--loss logconf"

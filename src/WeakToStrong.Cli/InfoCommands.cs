@@ -61,12 +61,14 @@ internal static class InfoCommands
         command.SetAction(_ => CliErrors.Guard(() =>
         {
             WeakToStrong.Training.TorchRuntime.Initialize(1);
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "parameters", "layers", "context", "default lr", "description", "source");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "inputs", "parameters", "layers", "context", "default lr", "description", "source");
             foreach (var spec in ModelCatalog.All)
             {
                 using var model = (spec.Architecture ?? spec.Create)(2);
                 long parameters = model.parameters().Sum(p => p.numel());
-                table.AddRow(spec.Name, $"{parameters / 1e6:F2}M", spec.Layers.ToString(), spec.ContextLength == 0 ? "-" : spec.ContextLength.ToString(),
+                // A body outside torch (ONNX Runtime) is counted from its graph: frozen weights + the trained head.
+                if (model is WeakToStrong.Models.Vision.ResNet18Classifier) parameters += WeakToStrong.Models.Vision.ResNet18Features.ParameterCount();
+                table.AddRow(spec.Name, spec.Inputs, $"{parameters / 1e6:F2}M", spec.Layers.ToString(), spec.ContextLength == 0 ? "-" : spec.ContextLength.ToString(),
                     $"{spec.DefaultLearningRate:G3}", Markup.Escape(spec.Description), Markup.Escape(spec.Source));
             }
             AnsiConsole.Write(table);

@@ -34,6 +34,15 @@ public class MetricTests
         Assert.Null(pgr.Value);
         Assert.False(string.IsNullOrEmpty(pgr.UndefinedReason));
     }
+
+    [Fact]
+    public void PgrOfAurocUsesTheAurocsAndIsNullWhereOneIsMissing()
+    {
+        // A student that ranks well but predicts one class: accuracy PGR negative, AUROC PGR (0.80 - 0.55) / (0.95 - 0.55).
+        Assert.Equal(0.625, Pgr.OfAuroc(weak: 0.55, student: 0.80, ceiling: 0.95)!.Value!.Value, 10);
+        Assert.Null(Pgr.OfAuroc(weak: null, student: 0.80, ceiling: 0.95));
+        Assert.Null(Pgr.OfAuroc(weak: 0.90, student: 0.80, ceiling: 0.91)!.Value);
+    }
 }
 
 public class RankingAndCalibrationTests

@@ -43,8 +43,10 @@ public sealed record EngineOptions
     public int HashMb { get; init; } = 16;
     /// <summary>Stockfish's Skill Level 0-20 (null: full strength). Note that Stockfish draws its skill randomness from the clock.</summary>
     public int? SkillLevel { get; init; }
-    /// <summary>How long a search may exceed its own limits (or a handshake may take) before the engine is restarted.</summary>
+    /// <summary>How long a search may exceed its own limits before the engine is restarted.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long starting the engine or an isready round trip may take (a loaded machine starts it slowly).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The Stockfish binary, if installed (STOCKFISH_PATH overrides).</summary>
     public static string? Locate()

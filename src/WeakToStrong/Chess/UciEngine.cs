@@ -157,7 +157,7 @@ public sealed class UciEngine : IDisposable
         Send("uci");
         while (true)
         {
-            var line = Read(options.Timeout);
+            var line = Read(options.StartTimeout);
             if (line.StartsWith("id name ", StringComparison.Ordinal)) Name = line[8..];
             if (line == "uciok") break;
         }
@@ -170,7 +170,7 @@ public sealed class UciEngine : IDisposable
     private void Ready()
     {
         Send("isready");
-        while (Read(options.Timeout) != "readyok") { }
+        while (Read(options.StartTimeout) != "readyok") { }
     }
 
     private void Restart()

@@ -33,4 +33,8 @@ public sealed record ExperimentResult(
     double Gap,
     double? Pgr,
     string? PgrUndefinedReason,
-    double TotalSeconds);
+    double TotalSeconds)
+{
+    /// <summary>PGR of the test AUROCs (see <see cref="Metrics.Pgr.OfAuroc"/>); null where undefined.</summary>
+    public double? AurocPgr { get; init; }
+}

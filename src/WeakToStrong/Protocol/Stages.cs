@@ -104,14 +104,14 @@ public static class Stages
         prepare?.Invoke(model);
         // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
         if (spec.LinearProbe && Body(model) is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
-        var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, spec.LinearProbe && modelSpec.Layers > 0,
+        var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, modelSpec.LinearProbe(spec.LinearProbe),
             spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
         string role = spec.Kind.ToString().ToLowerInvariant();
         var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
         var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
         var labels = test.Select(e => e.Label).ToList();
         var accuracy = Accuracy.Of(probabilities, labels);
-        var auroc = model.Classes == 2 ? Auroc.Of(probabilities.Select(p => (double)p[1]).ToList(), labels) : null;
+        var auroc = Auroc.OfProbabilities(probabilities, labels);
         var result = new ModelResult(role, modelSpec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
             auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds, summary.Selected);
         return new StageOutput(result, probabilities, keep?.Invoke(model), 0, 0);

@@ -17,7 +17,8 @@ public static class ResultTable
                 $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}", m.Steps.ToString(), $"{m.TrainSeconds:F0} s");
         console.Write(table);
         string pgr = r.Pgr is double p ? $"[bold]PGR {p:F2}[/]" : $"[bold yellow]PGR undefined[/]: {Markup.Escape(r.PgrUndefinedReason ?? "")}";
-        console.MarkupLine($"{pgr}  (gap {r.Gap * 100:F1} points; ± is the binomial standard error over {r.Data.Test} test examples)");
+        console.MarkupLine($"{pgr}  (gap {r.Gap * 100:F1} points; ± is the binomial standard error over {r.Data.Test} test examples)" +
+                           (r.AurocPgr is double ap ? $"; PGR of AUROC {ap:F2}" : ""));
         console.MarkupLine($"test majority rate {r.Data.TestMajorityRate * 100:F1}%; weak labels right on B {r.WeakLabelAccuracyOnB * 100:F1}%; " +
                            $"student agrees with weak on test {r.StudentWeakAgreement.Overall * 100:F1}% (where weak right {r.StudentWeakAgreement.WhereWeakRight * 100:F1}%, where weak wrong {(r.StudentWeakAgreement.WhereWeakWrong is double w ? $"{w * 100:F1}%" : "-")}); A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
                            $"total {r.TotalSeconds:F0} s");
@@ -34,7 +35,7 @@ public static class ResultTable
             .AddColumns("", "mean", "standard error", "bootstrap 95% interval");
         void Row(string name, Metrics.SeedSummary? s, bool percent) => table.AddRow(name,
             s is null ? "-" : Fmt(s.Mean, percent), s is null || s.Count < 2 ? "-" : Fmt(s.StandardError, percent),
-            s is null || s.Count < 2 ? "-" : $"[{Fmt(s.CiLow, percent)}, {Fmt(s.CiHigh, percent)}]");
+            s is null || s.Count < 2 ? "-" : Markup.Escape($"[{Fmt(s.CiLow, percent)}, {Fmt(s.CiHigh, percent)}]")); // cells are markup
         Row("weak accuracy", a.WeakAccuracy, true);
         Row("student accuracy", a.StudentAccuracy, true);
         Row("ceiling accuracy", a.CeilingAccuracy, true);

@@ -126,5 +126,6 @@ public sealed class SweepPlan
         return Enumerable.Range(1, max).Select(j => between[(int)Math.Round(j * (between.Count + 1.0) / (max + 1)) - 1]).Distinct().ToList();
     }
 
-    private static bool IsTransformer(string model) => ModelCatalog.Get(model).Layers > 0;
+    /// <summary>A pretrained body that training can change (a frozen ONNX body, like resnet18's, cannot be generatively finetuned).</summary>
+    private static bool IsTransformer(string model) => ModelCatalog.Get(model) is { Layers: > 0, FrozenBody: false };
 }

@@ -29,7 +29,7 @@ public sealed class RLazyLoadDb
         {
             var pos = entries[i].Data switch
             {
-                int[] a => (Offset: (long)a[0], Length: a[1]),
+                int[] a => ((long)a[0], a[1]),
                 double[] d => ((long)d[0], (int)d[1]),
                 _ => throw new InvalidDataException($"{rdxPath}: unexpected index entry for '{names[i]}'"),
             };

@@ -25,6 +25,7 @@ public static class TaskRegistry
         new MovieGenreTask { TestPerClass = 300, MaxTrainPerClass = 1500 },
         new PreferenceDefinitionsTask(),
         new PreferenceReviewsTask { TestPerClass = 300, MaxTrainPerClass = 1200 },
+        new FashionMnistTask(),
         new ChessPuzzlesTask(),
         new PreferenceChessTask(),
     ];
