@@ -58,10 +58,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
         var pgr = Pgr.Of(weak.Result.TestAccuracy, student.Result.TestAccuracy, ceiling.Result.TestAccuracy, Config.MinGap);
         double seconds = Stages.Sum(s => outputs(s).Seconds);
         return new ExperimentResult(Config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement, student.DroppedByFilter,
-            links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds)
-        {
-            AurocPgr = Pgr.OfAuroc(weak.Result.TestAuroc, student.Result.TestAuroc, ceiling.Result.TestAuroc, Config.MinGap)?.Value,
-        };
+            links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds);
     }
 
     /// <summary>The paper's imitation analysis: student-supervisor agreement on test, split by whether the supervisor was right.</summary>

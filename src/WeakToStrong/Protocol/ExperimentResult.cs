@@ -35,6 +35,6 @@ public sealed record ExperimentResult(
     string? PgrUndefinedReason,
     double TotalSeconds)
 {
-    /// <summary>PGR of the test AUROCs (see <see cref="Metrics.Pgr.OfAuroc"/>); null where undefined.</summary>
-    public double? AurocPgr { get; init; }
+    /// <summary>PGR of the test AUROCs (see <see cref="Metrics.Pgr.OfAuroc"/>); null where undefined. Derived, so results saved before it existed have it too.</summary>
+    public double? AurocPgr => Metrics.Pgr.OfAuroc(Weak.TestAuroc, Student.TestAuroc, Ceiling.TestAuroc, Config.MinGap)?.Value;
 }

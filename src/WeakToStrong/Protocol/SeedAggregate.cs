@@ -8,6 +8,9 @@ public sealed record SeedAggregate(
     SeedSummary WeakAccuracy, SeedSummary StudentAccuracy, SeedSummary CeilingAccuracy,
     SeedSummary? Pgr, int PgrUndefinedSeeds, double? PgrOfMeans, string? PgrOfMeansUndefinedReason)
 {
+    /// <summary>PGR of AUROC over the seeds where it is defined (null where none is).</summary>
+    public SeedSummary? AurocPgr { get; init; }
+
     public static SeedAggregate Of(IReadOnlyList<ExperimentResult> runs)
     {
         if (runs.Count == 0) throw new ArgumentException("no runs to aggregate");
@@ -20,6 +23,9 @@ public sealed record SeedAggregate(
         var ofMeans = Metrics.Pgr.Of(weak.Mean, student.Mean, ceiling.Mean, first.Config.MinGap);
         return new SeedAggregate(first.Data.Task, first.Config.WeakModel, first.Config.StrongModel, first.Config.Loss,
             runs.Select(r => r.Config.Seed).ToArray(), weak, student, ceiling, SeedSummary.Of(defined), runs.Count - defined.Count,
-            ofMeans.Value, ofMeans.UndefinedReason);
+            ofMeans.Value, ofMeans.UndefinedReason)
+        {
+            AurocPgr = SeedSummary.Of(runs.Where(r => r.AurocPgr is not null).Select(r => r.AurocPgr!.Value).ToList()),
+        };
     }
 }

@@ -40,6 +40,7 @@ public static class ResultTable
         Row("student accuracy", a.StudentAccuracy, true);
         Row("ceiling accuracy", a.CeilingAccuracy, true);
         Row($"PGR ({a.Seeds.Length - a.PgrUndefinedSeeds} seeds defined)", a.Pgr, false);
+        if (a.AurocPgr is not null) Row($"PGR of AUROC ({a.AurocPgr.Count} seeds defined)", a.AurocPgr, false);
         console.Write(table);
         console.MarkupLine(a.PgrOfMeans is double p
             ? $"[bold]PGR of the mean accuracies {p:F2}[/]"
