@@ -120,7 +120,8 @@ public static class GameCorpus
             }
         if (have.Count < games)
         {
-            File.WriteAllLines(file, have.Select(g => g.ToLine())); // drops a torn last line before appending
+            // Drops a torn last line before appending; atomic, so a kill here cannot lose the finished games.
+            Results.AtomicFile.WriteAllText(file, string.Concat(have.Select(g => g.ToLine() + "\n")));
             using var engine = engineFactory();
             for (int k = have.Count; k < games; k++)
             {
