@@ -13,6 +13,31 @@ internal static class Measure
         return clock.Elapsed.TotalSeconds / runs;
     }
 
+    /// <summary>
+    /// Two systems on the same work, in alternating rounds (A then B, then B then A, ...), so drifting machine load hits
+    /// both alike. Returns each side's median seconds per run and the per-round ratios timeB / timeA (A's speed-up).
+    /// </summary>
+    public static (double A, double B, double[] Ratios) Interleaved(int warmup, int rounds, int runsPerRound, Action a, Action b)
+    {
+        for (int i = 0; i < warmup; i++) { a(); b(); }
+        var timesA = new List<double>();
+        var timesB = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            double Time(Action run) => SecondsPerRun(0, runsPerRound, run);
+            if (round % 2 == 0) { timesA.Add(Time(a)); timesB.Add(Time(b)); }
+            else { timesB.Add(Time(b)); timesA.Add(Time(a)); }
+        }
+        var ratios = timesA.Select((t, i) => timesB[i] / t).ToArray();
+        return (Median(timesA), Median(timesB), ratios);
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     /// <summary>The 1-minute load average and what it means on this many cores.</summary>
     public static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;

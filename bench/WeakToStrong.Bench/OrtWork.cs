@@ -4,9 +4,15 @@ using WeakToStrong.Models;
 namespace WeakToStrong.Bench;
 
 /// <summary>ONNX Runtime on the package's own model.onnx (the graph our weights come from), same ids, same thread count.</summary>
-internal static class OrtWork
+internal sealed class OrtWork : IDisposable
 {
-    public static double Infer(long[] ids, int batch, int seq, int threads, int warmup, int steps)
+    private readonly SessionOptions _options;
+    private readonly InferenceSession _session;
+    private readonly List<string> _names;
+    private readonly List<OrtValue> _values;
+    private readonly RunOptions _run = new();
+
+    public OrtWork(long[] ids, int batch, int seq, int threads)
     {
         byte[] bytes;
         using (var stream = PretrainedEncoders.OpenResource(PretrainedEncoder.MiniLM, "model.onnx"))
@@ -15,30 +21,32 @@ internal static class OrtWork
             stream.CopyTo(copy);
             bytes = copy.ToArray();
         }
-        using var options = new SessionOptions
+        _options = new SessionOptions
         {
             IntraOpNumThreads = threads, InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        using var session = new InferenceSession(bytes, options);
+        _session = new InferenceSession(bytes, _options);
         long[] shape = [batch, seq];
         var feeds = new Dictionary<string, long[]>
         {
             ["input_ids"] = ids, ["attention_mask"] = Enumerable.Repeat(1L, ids.Length).ToArray(), ["token_type_ids"] = new long[ids.Length],
         };
-        var names = session.InputMetadata.Keys.ToList();
-        var values = names.Select(n => OrtValue.CreateTensorValueFromMemory(feeds[n], shape)).ToList();
-        using var run = new RunOptions();
-        try
-        {
-            return Measure.SecondsPerRun(warmup, steps, () =>
-            {
-                using var results = session.Run(run, names, values, ["last_hidden_state"]);
-            });
-        }
-        finally
-        {
-            foreach (var v in values) v.Dispose();
-        }
+        _names = _session.InputMetadata.Keys.ToList();
+        _values = _names.Select(n => OrtValue.CreateTensorValueFromMemory(feeds[n], shape)).ToList();
+    }
+
+    /// <summary>One forward pass of the whole batch.</summary>
+    public void Run()
+    {
+        using var results = _session.Run(_run, _names, _values, ["last_hidden_state"]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var v in _values) v.Dispose();
+        _run.Dispose();
+        _session.Dispose();
+        _options.Dispose();
     }
 }

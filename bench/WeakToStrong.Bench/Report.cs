@@ -23,7 +23,8 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine($"Command: `{r["command"]}`  ");
         sb.AppendLine($"Date: {r["date"]}; {r["threads"]} threads on {r["cores"]} cores; minilm-l6, batch {r["batch"]} × seq {r["seq"]} random full-length ids; " +
-                      $"{r["warmup"]} warm-up + {r["steps"]} timed steps each.  ");
+                      $"{r["warmup"]} warm-up + {r["steps"]} timed steps each" +
+                      (r["rounds"] is null ? ".  " : $"; fp32 inference: ours and ONNX Runtime in {r["rounds"]} alternating rounds of {r["steps"]} runs, medians (the ratio is the median of the rounds' ratios).  "));
         double load0 = D(r["load_average_start"]), load1 = D(r["load_average_end"]);
         sb.AppendLine($"Machine load (1-min load average): {load0:F1} at start, {load1:F1} at end" +
                       (Math.Max(load0, load1) > 0.5 * D(r["cores"]) ? " — **measured under load from other processes: absolute figures are depressed and noisy; ratios are indicative only**." : "."));
@@ -40,11 +41,11 @@ internal static class Report
         sb.AppendLine();
         var peak = r["matmul_gflops"]!;
         var share = r["share_of_matmul_peak"]!;
-        sb.AppendLine($"Measured matmul peak (TorchSharp, 1024² square matmul, same threads): fp32 {D(peak["fp32"]):F0} GFLOP/s, bf16 {D(peak["bf16"]):F0} GFLOP/s. " +
+        sb.AppendLine($"Measured matmul peak (TorchSharp, same threads; the best rate over the model's own GEMM shapes at 4,096 tokens and a 2048² square, warmed up): fp32 {D(peak["fp32"]):F0} GFLOP/s, bf16 {D(peak["bf16"]):F0} GFLOP/s. " +
                       $"Matmul FLOPs per token: forward {D(r["flops_per_token"]!["forward"]) / 1e6:F1} M, training {D(r["flops_per_token"]!["train"]) / 1e6:F1} M.");
         sb.AppendLine();
         if (D(share["train_bf16"]) > 1 || D(share["infer_bf16"]) > 1)
-            sb.AppendLine("(A bf16 share above 100% means the square-matmul 'peak' itself ran on libtorch's reference path, slower than the shapes the model uses: those bf16 shares carry no meaning on this CPU.)");
+            sb.AppendLine("(A bf16 share above 100% means the bf16 GEMM probe ran on libtorch's reference path, which the model's bf16 passes partly avoid: those bf16 shares carry no meaning on this CPU.)");
         sb.AppendLine();
         sb.AppendLine("| achieved share of the matmul peak | fp32 | bf16 |");
         sb.AppendLine("| --- | ---: | ---: |");

@@ -41,12 +41,13 @@ internal static class RunCommand
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Recompute even if the run folder or its stage cache (OUT/cache) holds finished results" };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
+        var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
             task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, epochs, microBatch, weakLr, strongLr, probe,
-            maxTrain, maxTest, minGap, threads, output, force, json, bf16,
+            maxTrain, maxTest, minGap, threads, output, force, json, bf16, groupByLength,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
@@ -61,7 +62,7 @@ internal static class RunCommand
             var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
                 32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
                 ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));
-            config = config with { Bf16 = r.GetValue(bf16) };
+            config = config with { Bf16 = r.GetValue(bf16), GroupByLength = r.GetValue(groupByLength) };
             if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             config = config.Resolved(); // also validates the model names before any work
             WeakToStrong.Losses.LossRegistry.Create(config.Loss);

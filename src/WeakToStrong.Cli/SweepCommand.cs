@@ -41,17 +41,18 @@ internal static class SweepCommand
         var w2sCommand = new Option<string?>("--w2s") { Description = "How compute nodes start w2s (default: this program; e.g. \"dotnet /shared/w2s/w2s.dll\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Slurm: submit and return; `w2s status RESULTS` follows the jobs, the same sweep command again collects the results" };
 
+        var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
             tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, microBatch, probe, minGap, threads, output, dryRun, json,
-            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait,
+            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait, groupByLength,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
             bool slurm = r.GetValue(executor) == "slurm";
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), r.GetValue(seeds),
                 r.GetValue(firstSeed), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(epochs),
-                r.GetValue(microBatch), r.GetValue(minGap), r.GetValue(probe));
+                r.GetValue(microBatch), r.GetValue(minGap), r.GetValue(probe), r.GetValue(groupByLength));
             var plan = SweepPlan.Create(config, LoadTask);
             var folder = slurm ? Path.GetFullPath(r.GetValue(output)!) : r.GetValue(output)!;
             var cache = new StageCache(Path.Combine(folder, "cache"));

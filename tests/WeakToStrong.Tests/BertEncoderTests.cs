@@ -24,16 +24,20 @@ public class BertEncoderTests(ITestOutputHelper output)
     [Fact]
     public void MiniLmMatchesOnnxRuntime() => AssertParity(PretrainedEncoder.MiniLM);
 
+    // An unpadded batch takes the encoder's no-mask attention path.
+    [Fact]
+    public void MiniLmMatchesOnnxRuntimeWithoutPadding() => AssertParity(PretrainedEncoder.MiniLM, [Inputs[2], Inputs[2]]);
+
     // ArcticXs stores every Linear weight under an anonymous name; parity proves the graph-based mapping.
     [Fact]
     public void ArcticXsMatchesOnnxRuntime() => AssertParity(PretrainedEncoder.ArcticXs);
 
-    private void AssertParity(PretrainedEncoder model)
+    private void AssertParity(PretrainedEncoder model, TextInput[]? inputs = null)
     {
         var clock = Stopwatch.StartNew();
         var (encoder, tokenizer) = PretrainedEncoders.Load(model);
         long loadMs = clock.ElapsedMilliseconds;
-        var batch = Inputs.Select(i => tokenizer.Encode(i.Text, i.TextPair).ToEncodedInput()).ToList();
+        var batch = (inputs ?? Inputs).Select(i => tokenizer.Encode(i.Text, i.TextPair).ToEncodedInput()).ToList();
         var (ids, types, mask) = BertClassifier.Pad(batch, tokenizer.PadId);
         long b = ids.shape[0], t = ids.shape[1], h = encoder.Config.Hidden;
 

@@ -56,8 +56,10 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var positions = arange(t, dtype: int64, device: inputIds.device);
         var x = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(typeIds);
         x = embedding_norm.forward(x);
-        // Boolean mask over keys, broadcast over heads and queries: true = attend.
-        var keep = attentionMask.to_type(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
+        // Boolean mask over keys, broadcast over heads and queries: true = attend. A batch without padding passes no mask,
+        // which lets scaled_dot_product_attention take its fused kernel (length-sorted batches are often unpadded).
+        var real = attentionMask.to_type(ScalarType.Bool);
+        Tensor? keep = real.all().item<bool>() ? null : real.unsqueeze(1).unsqueeze(1);
         foreach (var layer in layers) x = layer.forward(x, keep);
         return x.MoveToOuterDisposeScope();
     }

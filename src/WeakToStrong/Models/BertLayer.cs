@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Models;
 
 /// <summary>One post-LayerNorm BERT transformer layer, without dropout so that training and inference are deterministic.</summary>
-internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly int _heads;
     // Q, K and V in one Linear: one matmul instead of three.
@@ -33,8 +33,8 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <param name="x">[B, T, H]</param>
-    /// <param name="keep">[B, 1, 1, T] bool, true where a key position is a real token.</param>
-    public override Tensor forward(Tensor x, Tensor keep)
+    /// <param name="keep">[B, 1, 1, T] bool, true where a key position is a real token; null when every position is.</param>
+    public override Tensor forward(Tensor x, Tensor? keep)
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], h = x.shape[2];

@@ -21,7 +21,9 @@ public sealed record ExperimentConfig(
     bool GenerativeIncludesTestInputs = false,
     CheckpointCriterion Selection = CheckpointCriterion.Final,
     // Left out of the JSON when false, so configurations stored before this option keep their run hash.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Bf16 = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Bf16 = false,
+    // Training batches of similar length (less padding); also left out of the JSON when false.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool GroupByLength = false)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

@@ -26,7 +26,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
             int slice = 0, int sliceCount = 1, ConfidenceFilter? filter = null, CheckpointCriterion selection = CheckpointCriterion.Final) =>
             new(kind, task, data, config.Seed, model.Name, loss, lr ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
                 config.MicroBatchSize, model.LinearProbe(config.LinearProbe), generative, generative && config.GenerativeIncludesTestInputs,
-                filter, labeller, slice, sliceCount, selection, config.Bf16);
+                filter, labeller, slice, sliceCount, selection, config.Bf16, config.GroupByLength);
 
         var weak = Stage(StageKind.Weak, weakSpec, "xent", config.WeakLearningRate);
         var links = new List<StageSpec>();

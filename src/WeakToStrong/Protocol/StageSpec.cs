@@ -45,7 +45,8 @@ public sealed record StageSpec(
     int Slice,
     int Slices,
     CheckpointCriterion Selection = CheckpointCriterion.Final,
-    bool Bf16 = false)
+    bool Bf16 = false,
+    bool GroupByLength = false)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
     public const string CodeVersion = "stages-2";
@@ -54,13 +55,18 @@ public sealed record StageSpec(
     public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
 
     /// <summary>Compact JSON with a fixed field order: the exact text that is hashed.</summary>
-    public string CanonicalJson() => JsonSerializer.Serialize(new
+    public string CanonicalJson()
     {
-        version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
-        lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
-        generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
-        labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16,
-    });
+        var json = JsonSerializer.Serialize(new
+        {
+            version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
+            lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
+            generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
+            labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16,
+        });
+        // Appended only when set, so stages cached before this option keep their keys.
+        return GroupByLength ? json[..^1] + ",\"groupByLength\":true}" : json;
+    }
 
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>
     public string Describe()

@@ -105,7 +105,7 @@ public static class Stages
         // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
         if (spec.LinearProbe && Body(model) is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
         var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, modelSpec.LinearProbe(spec.LinearProbe),
-            spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32);
+            spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32, spec.GroupByLength);
         string role = spec.Kind.ToString().ToLowerInvariant();
         var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
         var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);

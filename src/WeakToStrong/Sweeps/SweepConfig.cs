@@ -20,7 +20,8 @@ public sealed record SweepConfig(
     int Epochs = 2,
     int MicroBatchSize = 32,
     double MinGap = Pgr.DefaultMinGap,
-    bool LinearProbe = false);
+    bool LinearProbe = false,
+    bool GroupByLength = false);
 
 /// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
 public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)

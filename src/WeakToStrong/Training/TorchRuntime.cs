@@ -7,6 +7,7 @@ public static class TorchRuntime
 {
     public static void Initialize(int threads)
     {
+        HeapTuning.Apply();
         try
         {
             set_num_threads(Math.Max(1, threads));

@@ -4,7 +4,7 @@ namespace WeakToStrong.Training;
 
 /// <summary>
 /// Finetuning settings. Defaults follow the reference: batch 32, 2 epochs, Adam without weight decay, cosine-annealed
-/// learning rate over all steps, no warm-up, final checkpoint.
+/// learning rate over all steps, no warm-up, final checkpoint. GroupByLength: batches of similar length (less padding, faster).
 /// </summary>
 public sealed record TrainConfig(
     double LearningRate,
@@ -13,7 +13,8 @@ public sealed record TrainConfig(
     int Epochs = 2,
     int Seed = 0,
     bool LinearProbe = false,
-    ComputePrecision Precision = ComputePrecision.Float32)
+    ComputePrecision Precision = ComputePrecision.Float32,
+    bool GroupByLength = false)
 {
     public void Validate()
     {

@@ -42,7 +42,10 @@ public static class Trainer
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
             rng.Shuffle(order);
-            foreach (var batch in order.Chunk(config.BatchSize))
+            var batches = config.GroupByLength
+                ? LengthGroupedBatches.Of(order, i => encoded[i].Ids.Length, config.BatchSize, rng)
+                : order.Chunk(config.BatchSize);
+            foreach (var batch in batches)
             {
                 double fraction = (double)step / totalSteps;
                 // Cosine annealing from the base rate to 0 over all steps, no warm-up.

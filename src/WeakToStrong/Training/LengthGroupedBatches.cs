@@ -1,0 +1,22 @@
+namespace WeakToStrong.Training;
+
+/// <summary>
+/// Training batches of similar length, to cut padding: the shuffled order is cut into windows of
+/// <see cref="WindowBatches"/> batches, each window is sorted by length and cut into batches, and all batches are shuffled.
+/// Batches stay random (any example can meet any other of its window), and the batch count equals plain chunking's.
+/// </summary>
+public static class LengthGroupedBatches
+{
+    public const int WindowBatches = 50;
+
+    public static List<int[]> Of(int[] shuffled, Func<int, int> length, int batchSize, Random rng)
+    {
+        var batches = new List<int[]>();
+        foreach (var window in shuffled.Chunk(batchSize * WindowBatches))
+            // A stable sort: equal lengths keep their shuffled order, so the result depends only on the seed.
+            batches.AddRange(window.OrderBy(length).Chunk(batchSize));
+        var order = batches.ToArray();
+        rng.Shuffle(order);
+        return [.. order];
+    }
+}
