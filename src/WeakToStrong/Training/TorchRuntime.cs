@@ -7,7 +7,6 @@ public static class TorchRuntime
 {
     public static void Initialize(int threads)
     {
-        HeapTuning.Apply();
         try
         {
             set_num_threads(Math.Max(1, threads));
