@@ -13,8 +13,10 @@ internal static class ChessCommand
         var model = new Option<string?>("--model") { Description = "One model (default: the whole ladder, smallest first)" };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var steps = new Option<int?>("--steps") { Description = "Pretraining steps (default: the ladder's; another count is cached separately)" };
+        var games = new Option<int?>("--games") { Description = "Self-play games in the corpus (default: the ladder's; another count is cached separately)" };
         pretrain.Options.Add(model);
         pretrain.Options.Add(steps);
+        pretrain.Options.Add(games);
         pretrain.Options.Add(threads);
         pretrain.SetAction(r => CliErrors.Guard(() =>
         {
@@ -23,15 +25,22 @@ internal static class ChessCommand
             WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
             // Zero-shot puzzle accuracy of the pretrained policy, when the puzzle task is prepared (no finetuning, no labels used).
             var puzzles = WeakToStrong.Data.BuiltinTasks.Exists("chess-puzzles") ? WeakToStrong.Data.BuiltinTasks.Load("chess-puzzles").Test : null;
-            ChessPretrainSettings Settings(ChessModelConfig c) => r.GetValue(steps) is int n ? ChessModels.Pretraining(c) with { Steps = n } : ChessModels.Pretraining(c);
+            ChessPretrainSettings Settings(ChessModelConfig c)
+            {
+                var settings = ChessModels.Pretraining(c);
+                if (r.GetValue(steps) is int n) settings = settings with { Steps = n };
+                if (r.GetValue(games) is int g) settings = settings with { Games = g };
+                return settings;
+            }
             var results = configs.Select(c => ChessPretraining.Ensure(c, Settings(c))).ToList();
             Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance  puzzles top-1 (zero-shot)  seconds  weights");
             foreach (var (c, result) in configs.Zip(results))
             {
                 string zeroShot = "-";
-                if (puzzles is not null && r.GetValue(steps) is null)
+                if (puzzles is not null)
                 {
-                    using var model = ChessModels.Create(c, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
+                    using var model = new ChessTransformer(c, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
+                    model.load(result.WeightsFile); // these settings' weights, which need not be the ladder's
                     zeroShot = $"{ChessPretraining.Top1(model, puzzles):P1}";
                 }
                 Console.WriteLine($"{result.Model,-9} {result.Parameters,10:N0}  {result.Steps,5}  {result.TrainPositions,15:N0}  {result.HeldOutTop1,14:P1}  " +

@@ -38,6 +38,17 @@ public sealed class AnalysisCache
 
     public bool TryGet(string fen, out Analysis analysis) => entries.TryGetValue(fen, out analysis!);
 
+    /// <summary>The cached analysis, else a search with a clean hash (so the result depends only on the position and the
+    /// settings) that is cached. The caller's limit and MultiPV must be what this cache's settings string says.</summary>
+    public Analysis Analyse(UciEngine engine, string fen, SearchLimit limit, int multiPv)
+    {
+        if (TryGet(fen, out var cached)) return cached;
+        engine.NewGame();
+        var analysis = engine.Analyse(fen, limit, multiPv);
+        Put(fen, analysis);
+        return analysis;
+    }
+
     public void Put(string fen, Analysis analysis)
     {
         entries[fen] = analysis;

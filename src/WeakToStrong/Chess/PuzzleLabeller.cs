@@ -47,14 +47,7 @@ public sealed class PuzzleLabeller(UciEngine engine, PuzzleSettings settings, An
         return new Puzzle(fen, moves, index, best.Score, second.Score, difficulty, second.FirstMove);
     }
 
-    private Analysis Search(AnalysisCache cache, string fen, SearchLimit limit, int pvs)
-    {
-        if (cache.TryGet(fen, out var cached)) return cached;
-        engine.NewGame(); // a clean hash: the result depends on the position and settings only
-        var analysis = engine.Analyse(fen, limit, pvs);
-        cache.Put(fen, analysis);
-        return analysis;
-    }
+    private Analysis Search(AnalysisCache cache, string fen, SearchLimit limit, int pvs) => cache.Analyse(engine, fen, limit, pvs);
 
     private static int IndexOf(IReadOnlyList<string> moves, string move)
     {

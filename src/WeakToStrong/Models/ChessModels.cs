@@ -13,8 +13,19 @@ public static class ChessModels
         new("chess-l", Width: 96, Layers: 2, Heads: 4),
     ];
 
-    /// <summary>The same corpus and step count for every size, so only the size differs.</summary>
-    public static ChessPretrainSettings Pretraining(ChessModelConfig config) => new();
+    /// <summary>
+    /// The same corpus and targets for every size; larger models train longer, as in language-model ladders. At an equal
+    /// 1,500 steps chess-s and chess-l reached the same held-out accuracy (28.0% vs 27.9%, measured): at that budget no
+    /// size is limited by its capacity, so a ladder needs compute that grows with size.
+    /// </summary>
+    public static ChessPretrainSettings Pretraining(ChessModelConfig config) => new() { Steps = StepsBySize[config.Name] };
+
+    private static readonly IReadOnlyDictionary<string, int> StepsBySize = new Dictionary<string, int>
+    {
+        ["chess-s"] = 1500,
+        ["chess-m"] = 4500,
+        ["chess-l"] = 9000,
+    };
 
     public static ChessModelConfig Config(string name) =>
         Ladder.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"unknown chess model '{name}'; chess models: {string.Join(", ", Ladder.Select(c => c.Name))}");

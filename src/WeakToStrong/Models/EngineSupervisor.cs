@@ -35,12 +35,7 @@ public sealed class EngineSupervisor : Classifier
         var moves = (input.TextPair ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         engine ??= new UciEngine();
         cache ??= new AnalysisCache(Path.Combine(ChessPretraining.Root, "analyses"), $"{engine.Name}|multipv{Lines}|depth {depth}");
-        if (!cache.TryGet(input.Text, out var analysis))
-        {
-            engine.NewGame();
-            analysis = engine.Analyse(input.Text, new SearchLimit(Depth: depth), Lines);
-            cache.Put(input.Text, analysis);
-        }
+        var analysis = cache.Analyse(engine, input.Text, new SearchLimit(Depth: depth), Lines);
         var ids = new List<long>();
         foreach (var line in analysis.Lines)
         {

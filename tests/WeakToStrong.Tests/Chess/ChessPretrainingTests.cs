@@ -1,3 +1,4 @@
+using WeakToStrong.Chess;
 using WeakToStrong.Models;
 using WeakToStrong.Training;
 
@@ -14,7 +15,7 @@ public class ChessPretrainingTests
         try
         {
             var config = new ChessModelConfig("test-chess-pretrain", Width: 8, Layers: 1, Heads: 2);
-            var settings = new ChessPretrainSettings(Games: 4, Steps: 20, BatchSize: 16, CheckpointEvery: 10) { HeldOutEvery = 4 };
+            var settings = new ChessPretrainSettings(Games: 4, Steps: 20, BatchSize: 16, CheckpointEvery: 10) { HeldOutEvery = 4, Target = new(Depth: 2) };
             var first = ChessPretraining.Ensure(config, settings);
             Assert.True(File.Exists(first.WeightsFile));
             Assert.InRange(first.HeldOutTop1, 0, 1);
@@ -31,6 +32,59 @@ public class ChessPretrainingTests
             Assert.True(resumed.Seconds < first.Seconds);
             // Other settings, another folder.
             Assert.NotEqual(dir, ChessPretraining.Folder(config, settings with { Steps = 30 }));
+            Assert.NotEqual(dir, ChessPretraining.Folder(config, settings with { Target = new(Depth: 3) }));
+            Assert.NotEqual(dir, ChessPretraining.Folder(config, settings with { Target = null }));
+        }
+        finally
+        {
+            ChessPretraining.RootOverride = null;
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [EngineFact]
+    public void EngineTargetsAreTheBestMoveOfACleanSearchAndAreCached()
+    {
+        var folder = Directory.CreateTempSubdirectory("w2s-chess-targets-").FullName;
+        try
+        {
+            var settings = new EngineTargetSettings(Depth: 4);
+            string[] fens =
+            [
+                "6k1/5ppp/8/8/8/8/5PPP/R5K1 w - - 0 1", // back-rank mate: Ra8#
+                "rnb1kbnr/ppp1pppp/8/3q4/4P3/8/PPPP1PPP/RNBQKBNR w KQkq - 0 1", // the queen on d5 hangs to the e4 pawn
+            ];
+            Assert.Equal(["a1a8", "e4d5"], EngineTargets.BestMoves(fens, settings, folder, () => new UciEngine()));
+            using (var engine = new UciEngine())
+            {
+                var cache = new AnalysisCache(folder, settings.CacheKey(engine.Name));
+                Assert.True(cache.TryGet(fens[1], out var cached));
+                Assert.Equal("e4d5", cached.BestMove);
+                Assert.False(new AnalysisCache(folder, new EngineTargetSettings(Depth: 5).CacheKey(engine.Name)).TryGet(fens[1], out _));
+            }
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [EngineFact]
+    public void TheCorpusTargetIsThePlayedMoveOrTheEnginesChoice()
+    {
+        var folder = Directory.CreateTempSubdirectory("w2s-chess-corpus-").FullName;
+        ChessPretraining.RootOverride = folder;
+        try
+        {
+            var played = new ChessPretrainSettings(Games: 2) { HeldOutEvery = 2, Target = null };
+            var searched = played with { Target = new EngineTargetSettings(Depth: 3) };
+            var (a, _) = ChessPretraining.Corpus(played);
+            var (b, _) = ChessPretraining.Corpus(searched);
+            Assert.Equal(a.Select(e => e.Input), b.Select(e => e.Input)); // same positions, other labels
+            var game = WeakToStrong.Chess.GameCorpus.Load(Path.Combine(folder, "games"), played.SelfPlay, 2, played.CorpusSeed, () => new UciEngine())[1];
+            var first = game.Positions().First(p => p.Ply == game.RandomPlies);
+            Assert.Equal(first.Played, a[0].Input.TextPair!.Split(' ')[a[0].Label]);
+            using var engine = new UciEngine();
+            engine.NewGame();
+            var best = engine.Analyse(b[0].Input.Text, new SearchLimit(Depth: 3)).BestMove;
+            Assert.Equal(best, b[0].Input.TextPair!.Split(' ')[b[0].Label]);
         }
         finally
         {
