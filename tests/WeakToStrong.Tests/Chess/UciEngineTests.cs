@@ -21,7 +21,8 @@ public class UciEngineTests
     public void MultiPvGivesRankedDistinctLinesUnderEachLimit()
     {
         using var engine = new UciEngine(Options);
-        foreach (var limit in new[] { new SearchLimit(Depth: 6), new SearchLimit(Nodes: 20_000), new SearchLimit(MoveTimeMs: 100) })
+        // 500 ms, not less: a short movetime search that gets little CPU on a loaded machine can stop before every MultiPV line is reported.
+        foreach (var limit in new[] { new SearchLimit(Depth: 6), new SearchLimit(Nodes: 20_000), new SearchLimit(MoveTimeMs: 500) })
         {
             var result = engine.Analyse(Position.StartFen, limit, multiPv: 3);
             Assert.Equal(3, result.Lines.Count);
