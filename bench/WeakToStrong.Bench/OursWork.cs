@@ -42,12 +42,7 @@ internal static class OursWork
         using var model = BertClassifier.MiniLM(6, 2);
         model.Precision = precision;
         model.eval();
-        using var _ = no_grad();
-        return Measure.SecondsPerRun(warmup, steps, () =>
-        {
-            using var scope = NewDisposeScope();
-            model.Logits(batch);
-        });
+        return Measure.SecondsPerRun(warmup, steps, InferenceRun(model, batch));
     }
 
     /// <summary>Mean-pooled embedding of the first input (compared with the PyTorch peer's, to prove both run the same model).</summary>

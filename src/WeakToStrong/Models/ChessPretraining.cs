@@ -123,6 +123,7 @@ public static class ChessPretraining
                  $"of {settings.Games} self-play games (held out: {heldOut.Count:N0}) → {folder}");
 
         var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var order = new EpochOrder(train.Count);
         var clock = Stopwatch.StartNew();
         double smoothed = double.NaN;
         for (int step = start; step < settings.Steps; step++)
@@ -131,7 +132,7 @@ public static class ChessPretraining
             double warm = Math.Max(1, settings.Steps / 20);
             double lr = settings.LearningRate * (step < warm ? (step + 1) / warm : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * (step - warm) / (settings.Steps - warm))));
             foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
-            var batch = BatchIndices(step, settings.BatchSize, train.Count);
+            var batch = order.Batch(step, settings.BatchSize);
             using (var scope = NewDisposeScope())
             {
                 optimizer.zero_grad();
@@ -154,7 +155,8 @@ public static class ChessPretraining
         double accuracy = Top1(model, heldOut);
         double chance = heldOut.Average(e => 1.0 / e.Input.TextPair!.Split(' ').Length);
         var weights = Path.Combine(folder, "weights.bin");
-        model.save(weights);
+        model.save(weights + ".tmp");
+        File.Move(weights + ".tmp", weights, overwrite: true);
         Log($"{config.Name}: held-out next-move top-1 {accuracy:P1} (chance {chance:P1})");
         return new ChessPretrainResult(config.Name, model.ParameterCount, settings.Steps, train.Count, heldOut.Count, accuracy, chance,
             clock.Elapsed.TotalSeconds, weights);
@@ -167,26 +169,31 @@ public static class ChessPretraining
         return examples.Select((e, i) => Metrics.Accuracy.ArgMax(probabilities[i]) == e.Label ? 1.0 : 0.0).Average();
     }
 
-    /// <summary>Step s's batch: a slice of a seeded permutation of the corpus per epoch, so a resumed run sees the same batches.</summary>
-    private static int[] BatchIndices(int step, int batch, int count)
+    /// <summary>
+    /// Step s's batch: a slice of a seeded permutation of the corpus per epoch, so a resumed run sees the same batches.
+    /// The current epoch's permutation is kept, not rebuilt every step.
+    /// </summary>
+    private sealed class EpochOrder(int count)
     {
-        long first = (long)step * batch;
-        var result = new int[batch];
-        int[]? perm = null;
-        long permEpoch = -1;
-        for (int j = 0; j < batch; j++)
+        private int[] perm = [];
+        private long epoch = -1;
+
+        public int[] Batch(int step, int batch)
         {
-            long position = first + j;
-            long epoch = position / count;
-            if (epoch != permEpoch)
+            var result = new int[batch];
+            for (int j = 0; j < batch; j++)
             {
-                perm = Enumerable.Range(0, count).ToArray();
-                new SeededRandom(epoch, "chess/pretrain/epoch").Shuffle(perm);
-                permEpoch = epoch;
+                long position = (long)step * batch + j;
+                if (position / count != epoch)
+                {
+                    epoch = position / count;
+                    perm = Enumerable.Range(0, count).ToArray();
+                    new SeededRandom(epoch, "chess/pretrain/epoch").Shuffle(perm);
+                }
+                result[j] = perm[(int)(position % count)];
             }
-            result[j] = perm![(int)(position % count)];
+            return result;
         }
-        return result;
     }
 
     /// <summary>An exclusive lock file, so two processes do not pretrain the same model at once.</summary>
