@@ -172,11 +172,17 @@ public static class SweepReport
                     Pct(ps.Average(p => p.StudentAccuracy.Mean)), $"{ps.Average(p => p.PgrOfMeans.Gap) * 100:F1} pts"];
             }).ToList());
 
+        // PGR of AUROC only where some pair has one (binary tasks).
+        bool auroc = block.Pairs.Any(p => p.AurocPgrPerSeed is not null);
+        IReadOnlyList<string> header = ["method", "weak", "strong", "weak acc", "student acc", "ceiling acc", "gap", "PGR", "PGR per seed"];
         yield return new ReportTable($"{block.Title}: every pair (mean over seeds [seed range])",
-            ["method", "weak", "strong", "weak acc", "student acc", "ceiling acc", "gap", "PGR", "PGR per seed"],
-            block.Pairs.Select(p => (IReadOnlyList<string>)[p.Method, p.Weak, p.Strong, Range(p.WeakAccuracy), Range(p.StudentAccuracy), Range(p.CeilingAccuracy),
-                $"{p.PgrOfMeans.Gap * 100:F1} pts", p.PgrOfMeans.Value is double v ? F2(v) : "undefined (small gap)",
-                p.PgrPerSeed is { } s ? (s.Seeds > 1 ? $"{F2(s.Mean)} [{F2(s.Low)}, {F2(s.High)}]" : F2(s.Mean)) : "-"]).ToList());
+            auroc ? [.. header, "PGR of AUROC per seed"] : header,
+            block.Pairs.Select(p =>
+            {
+                IReadOnlyList<string> row = [p.Method, p.Weak, p.Strong, Range(p.WeakAccuracy), Range(p.StudentAccuracy), Range(p.CeilingAccuracy),
+                    $"{p.PgrOfMeans.Gap * 100:F1} pts", p.PgrOfMeans.Value is double v ? F2(v) : "undefined (small gap)", PerSeed(p.PgrPerSeed)];
+                return auroc ? [.. row, PerSeed(p.AurocPgrPerSeed)] : row;
+            }).ToList());
 
         yield return new ReportTable($"{block.Title}: imitation analysis (student-supervisor agreement on test, mean over pairs and seeds)",
             ["method", "agreement", "where weak right", "where weak wrong", "student acc"],
@@ -236,6 +242,8 @@ public static class SweepReport
 
     private static string Range(SeedRange r) => r.Seeds > 1 ? $"{Pct(r.Mean)} [{Pct(r.Low)}–{Pct(r.High)}]" : Pct(r.Mean);
     private static string Pct(double v) => (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+    private static string PerSeed(SeedRange? s) => s is null ? "-" : s.Seeds > 1 ? $"{F2(s.Mean)} [{F2(s.Low)}, {F2(s.High)}]" : F2(s.Mean);
+
     private static string F2(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
     private static string Slug(string s) => string.Concat(s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
 }

@@ -19,7 +19,11 @@ public sealed record SeedRange(double Mean, double Low, double High, int Seeds)
 public sealed record PairSummary(
     string Method, string Weak, string Strong, SeedRange WeakAccuracy, SeedRange StudentAccuracy, SeedRange CeilingAccuracy,
     Pgr PgrOfMeans, SeedRange? PgrPerSeed, SeedRange Agreement, SeedRange AgreementWhereWeakRight, SeedRange? AgreementWhereWeakWrong,
-    IReadOnlyList<ResultRow> Rows);
+    IReadOnlyList<ResultRow> Rows)
+{
+    /// <summary>PGR computed on test AUROC instead of accuracy, per seed (binary tasks; null elsewhere or when undefined).</summary>
+    public SeedRange? AurocPgrPerSeed => SeedRange.Of(Rows.Where(r => r.AurocPgr is not null).Select(r => r.AurocPgr!.Value));
+}
 
 /// <summary>
 /// The numbers behind a report block (one task with one set of settings): per-pair summaries per method, and the

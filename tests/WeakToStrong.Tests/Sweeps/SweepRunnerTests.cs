@@ -75,6 +75,13 @@ public class SweepRunnerTests
 
             var store = new ResultStore(Path.Combine(folder, "results.sqlite"));
             Assert.Equal((2 + 3) * 2, store.GroundTruthRows().Count); // weak and ceiling stages, per seed
+            Assert.Contains(",weak_auroc,student_auroc,ceiling_auroc,auroc_pgr,", csv.Split('\n')[0]);
+            foreach (var row in store.Rows()) // a binary task: every row has AUROCs, and PGR of AUROC is (s - w) / (c - w) when defined
+            {
+                Assert.NotNull(row.StudentAuroc);
+                if (row.AurocPgr is double pgr)
+                    Assert.Equal((row.StudentAuroc!.Value - row.WeakAuroc!.Value) / (row.CeilingAuroc!.Value - row.WeakAuroc.Value), pgr, 9);
+            }
             var files = SweepReport.Write(store.Rows(), store.GroundTruthRows(), Path.Combine(folder, "report"));
             Assert.Contains(files, f => f.EndsWith("report.html"));
             Assert.Contains(files, f => f.EndsWith("summary.md"));
@@ -86,6 +93,7 @@ public class SweepRunnerTests
             var md = File.ReadAllText(files.Single(f => f.EndsWith("summary.md")));
             Assert.Contains("median PGR", md);
             Assert.Contains("imitation", md);
+            Assert.Contains("PGR of AUROC per seed", md);
             Assert.Contains("Across tasks", md);
         }
         finally { Directory.Delete(folder, true); }
