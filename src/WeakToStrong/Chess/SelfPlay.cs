@@ -2,14 +2,17 @@ using WeakToStrong.Data;
 
 namespace WeakToStrong.Chess;
 
-/// <summary>How generated games are played: a few uniformly random opening plies, then a low-depth engine whose top
-/// MultiPV moves are sampled with a softmax over their scores (seeded), so games differ and contain mistakes.</summary>
-public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160)
+/// <summary>How generated games are played: an opening of uniformly random plies, or of moves drawn from an opening book
+/// (BookPlies &gt; 0: up to that many plies, each book move with its weight's share, until the game leaves the book), then a
+/// low-depth engine whose top MultiPV moves are sampled with a softmax over their scores (seeded), so games differ and
+/// contain mistakes.</summary>
+public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160, int BookPlies = 0)
 {
-    public string Key => $"selfplay/r{RandomPlies}/d{Depth}/c{Candidates}/t{TemperatureCp}/m{MaxPlies}";
+    public string Key => $"selfplay/r{RandomPlies}/d{Depth}/c{Candidates}/t{TemperatureCp}/m{MaxPlies}" + (BookPlies > 0 ? $"/book{BookPlies}" : "");
 }
 
-/// <summary>A generated game: its moves in UCI, how many opening plies were random, and how it ended.</summary>
+/// <summary>A generated game: its moves in UCI, how many opening plies were not the engine's (random or book moves; kept in
+/// the field RandomPlies of the games files), and how it ended.</summary>
 public sealed record ChessGame(IReadOnlyList<string> Moves, int RandomPlies, string Result)
 {
     /// <summary>Each position of the game with the move played from it (the last position, which has none, is left out).</summary>
@@ -38,9 +41,11 @@ public sealed record ChessGame(IReadOnlyList<string> Moves, int RandomPlies, str
 /// <summary>Plays one game by engine self-play. Deterministic for a seed: the engine's hash is cleared at the start.</summary>
 public static class SelfPlay
 {
-    public static ChessGame Play(UciEngine engine, SelfPlaySettings settings, long seed)
+    public static ChessGame Play(UciEngine engine, SelfPlaySettings settings, long seed, PolyglotBook? book = null)
     {
+        if (settings.BookPlies > 0 && book is null) throw new ArgumentException("these self-play settings open from a book; pass one", nameof(book));
         var rng = new SeededRandom(seed, "chess/selfplay");
+        bool inBook = settings.BookPlies > 0;
         engine.NewGame();
         var position = Position.Start;
         var moves = new List<string>();
@@ -55,7 +60,14 @@ public static class SelfPlay
             if (seen[key] >= 3) return new ChessGame(moves, random, "1/2-1/2");
 
             string move;
-            if (moves.Count < settings.RandomPlies)
+            var bookMoves = inBook && moves.Count < settings.BookPlies ? book!.Moves(position) : [];
+            inBook = bookMoves.Count > 0;
+            if (inBook)
+            {
+                move = Weighted(bookMoves, rng);
+                random++;
+            }
+            else if (settings.BookPlies == 0 && moves.Count < settings.RandomPlies)
             {
                 var legal = position.SortedUci();
                 move = legal[rng.NextInt(legal.Count)];
@@ -69,6 +81,14 @@ public static class SelfPlay
             moves.Add(move);
             position = position.Play(Move.ParseUci(move));
         }
+    }
+
+    private static string Weighted(IReadOnlyList<BookMove> moves, SeededRandom rng)
+    {
+        double u = rng.NextDouble() * moves.Sum(m => m.Weight);
+        foreach (var m in moves)
+            if ((u -= m.Weight) < 0) return m.Uci;
+        return moves[^1].Uci;
     }
 
     /// <summary>Softmax over the candidates' scores (mates count as large scores) at the given temperature.</summary>
@@ -107,7 +127,7 @@ public static class SelfPlay
 public static class GameCorpus
 {
     public static IReadOnlyList<ChessGame> Load(string folder, SelfPlaySettings settings, int games, long baseSeed,
-        Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null)
+        Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null, PolyglotBook? book = null)
     {
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"games-{Hash(settings.Key + $"/seed{baseSeed}")}.txt");
@@ -125,7 +145,7 @@ public static class GameCorpus
             using var engine = engineFactory();
             for (int k = have.Count; k < games; k++)
             {
-                var game = SelfPlay.Play(engine, settings, baseSeed * 1_000_003 + k);
+                var game = SelfPlay.Play(engine, settings, baseSeed * 1_000_003 + k, book);
                 File.AppendAllText(file, game.ToLine() + "\n");
                 have.Add(game);
                 progress?.Report((k + 1, games));

@@ -8,6 +8,7 @@ public static class ChessModels
 {
     public static readonly IReadOnlyList<ChessModelConfig> Ladder =
     [
+        new("chess-xs", Width: 16, Layers: 1, Heads: 2),
         new("chess-s", Width: 32, Layers: 1, Heads: 2),
         new("chess-m", Width: 64, Layers: 2, Heads: 4),
         new("chess-l", Width: 96, Layers: 2, Heads: 4),
@@ -22,6 +23,7 @@ public static class ChessModels
 
     private static readonly IReadOnlyDictionary<string, int> StepsBySize = new Dictionary<string, int>
     {
+        ["chess-xs"] = 300,
         ["chess-s"] = 1500,
         ["chess-m"] = 4500,
         ["chess-l"] = 4500,

@@ -7,7 +7,7 @@ namespace WeakToStrong.Data.Tasks;
 /// <summary>
 /// chess-puzzles: find the best move. Positions come from the pychess mate puzzles (start positions and the attacker's
 /// positions along each solution), its composed problems and studies, and games the tool plays by low-depth engine
-/// self-play; Stockfish's MultiPV-2 search labels them and only positions with one clearly best move are kept. Text = FEN,
+/// self-play, some opened from random plies and some from pychess's opening book; Stockfish's MultiPV-2 search labels them and only positions with one clearly best move are kept. Text = FEN,
 /// TextPair = the sorted legal moves (UCI), label = the best move's index in that list (K = 256 classes; models mask
 /// indices past the list). Whole puzzles and whole games go to one side of the split.
 /// </summary>
@@ -22,10 +22,11 @@ public sealed class ChessPuzzlesTask : TaskBuilder
     public override string Inputs => InputKinds.Chess;
     public override bool Shipped => false;
     public override string DataLicence =>
-        "pychess puzzle collections (GPL-3+; read from the installed package, never committed); self-play positions and Stockfish (GPL-3+) labels generated locally";
+        "pychess puzzle collections and opening book (GPL-3+; read from the installed package, never committed); self-play positions and Stockfish (GPL-3+) labels generated locally";
     public override IReadOnlyList<SourcePackage> Sources { get; } =
     [
         new(PackageKind.Apt, "pychess", "GPL-3+", Path.Combine(PuzzleSources.PuzzleFolder, "mate_in_2.pgn")),
+        new(PackageKind.Apt, "pychess", "GPL-3+", PolyglotBook.DefaultPath),
         new(PackageKind.Apt, "stockfish", "GPL-3+", EngineOptions.DefaultPath),
     ];
 
@@ -33,6 +34,11 @@ public sealed class ChessPuzzlesTask : TaskBuilder
     public int SelfPlayGames { get; init; } = 250;
     public int SelfPlayPositions { get; init; } = 1800;
     public int ProblemPositions { get; init; } = 2000;
+    public int BookGames { get; init; } = 250;
+    public int BookGamePositions { get; init; } = 900;
+    /// <summary>How many opening plies book-opening games take from the book at most.</summary>
+    public int BookPlies { get; init; } = 16;
+    public string BookPath { get; init; } = PolyglotBook.DefaultPath;
     /// <summary>One group in this many goes to the test set.</summary>
     public int TestEvery { get; init; } = 6;
     public string CacheFolder { get; init; } = Path.Combine(DataPaths.CacheRoot, "chess");
@@ -94,6 +100,21 @@ public sealed class ChessPuzzlesTask : TaskBuilder
                   $"sampling among its top {settings.Candidates} moves with a softmax at {settings.TemperatureCp} cp; seeded); " +
                   $"{Math.Min(SelfPlayPositions, selfPlay.Count)} of their {selfPlay.Count} positions sampled");
 
+        // Games that open from pychess's Polyglot book (realistic openings), then self-play; every position is a candidate,
+        // the in-book ones included (the margin filter keeps the few with one clearly best move).
+        var book = new PolyglotBook(BookPath);
+        var bookSettings = new SelfPlaySettings(RandomPlies: 0, BookPlies: BookPlies);
+        var bookGames = GameCorpus.Load(Path.Combine(CacheFolder, "games"), bookSettings, BookGames, baseSeed: 3, () => new UciEngine(new EngineOptions()),
+            new Progress<(int Done, int Total)>(p => { if (p.Done % 25 == 0) Log($"book-opening games {p.Done}/{p.Total}"); }), book);
+        var fromBook = bookGames.SelectMany((g, k) => g.Positions()
+            .Select(x => new PuzzleCandidate(x.Before.ToFen(), x.Ply < g.RandomPlies ? "book" : "bookgame", $"bookgame{k}", "bookgame"))).ToList();
+        new SeededRandom(Seed, "chess-puzzles/bookgames").Shuffle(fromBook);
+        candidates.AddRange(fromBook.Take(BookGamePositions));
+        notes.Add($"{bookGames.Count} games opened from the pychess Polyglot book ({book.Entries:N0} entries; up to {BookPlies} plies, each book move " +
+                  $"with its weight's share, until out of book; mean {bookGames.Average(g => g.RandomPlies):F1} book plies), then played on as the self-play games; " +
+                  $"{Math.Min(BookGamePositions, fromBook.Count)} of their {fromBook.Count} positions sampled " +
+                  $"({fromBook.Take(BookGamePositions).Count(c => c.Source == "book")} of them still in the book)");
+
         var caches = PuzzleLabeller.Caches(Path.Combine(CacheFolder, "analyses"), engine.Name, Settings);
         var labeller = new PuzzleLabeller(engine, Settings, caches.Deep, caches.Shallow, caches.Medium);
         notes.Add("ground truth: " + Settings.Describe(engine.Name) +
@@ -112,6 +133,7 @@ public sealed class ChessPuzzlesTask : TaskBuilder
             Count(verdicts, verdict);
             if (puzzle is not null) kept.Add((c, puzzle));
         }
+        notes.Add($"kept from the book-opening games: {kept.Count(k => k.C.Kind == "bookgame")}, of them {kept.Count(k => k.C.Source == "book")} still in the book");
         notes.Add("candidate verdicts: " + string.Join(", ", verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}")));
         return (kept, notes);
     }
