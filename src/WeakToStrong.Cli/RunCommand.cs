@@ -119,8 +119,7 @@ internal static class RunCommand
     /// <summary>A readable folder name plus a short hash of the whole configuration, so runs that differ never share a folder.</summary>
     private static string RunName(string task, ExperimentConfig c, string? seedPart = null)
     {
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }))), 0, 4);
+        var hash = Hashing.Sha256Hex(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }), 4);
         // hf:/path/to/folder names hold separators: keep the folder name flat.
         static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
         return $"{task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace WeakToStrong.Chess;
@@ -17,7 +15,7 @@ public sealed class AnalysisCache
     public AnalysisCache(string folder, string settings)
     {
         Directory.CreateDirectory(folder);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)), 0, 8);
+        var hash = Results.Hashing.Sha256Hex(settings, 8);
         file = Path.Combine(folder, $"analyses-{hash}.jsonl");
         Settings = settings;
         if (!File.Exists(file)) return;

@@ -155,5 +155,5 @@ public static class GameCorpus
     }
 
     private static string Hash(string s) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)), 0, 8);
+        Results.Hashing.Sha256Hex(s, 8);
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using WeakToStrong.Chess;
 using WeakToStrong.Data;
@@ -52,7 +50,7 @@ public static class ChessPretraining
     public static string Folder(ChessModelConfig model, ChessPretrainSettings settings)
     {
         var key = JsonSerializer.Serialize(new { CodeVersion, model, settings, settings.SelfPlay.Key });
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 6);
+        var hash = Results.Hashing.Sha256Hex(key, 6);
         return Path.Combine(Root, "pretrain", $"{model.Name}-{hash}");
     }
 

@@ -53,7 +53,7 @@ public sealed class ExperimentSplit
             text.Append(name).Append('\n');
             foreach (var e in set) text.Append(e.Id).Append(' ').Append(e.Label).Append('\n');
         }
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+        return Results.Hashing.Sha256Hex(text.ToString());
     }
 
     /// <summary>B's ground truth: for the ceiling run and for scoring the weak labels, never for the student.</summary>

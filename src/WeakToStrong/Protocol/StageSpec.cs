@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace WeakToStrong.Protocol;
@@ -52,7 +50,7 @@ public sealed record StageSpec(
     public const string CodeVersion = "stages-2";
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
-    public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+    public string Key => Results.Hashing.Sha256Hex(CanonicalJson());
 
     /// <summary>Compact JSON with a fixed field order: the exact text that is hashed.</summary>
     public string CanonicalJson()

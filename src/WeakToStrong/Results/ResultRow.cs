@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using WeakToStrong.Protocol;
 
 namespace WeakToStrong.Results;
@@ -33,7 +31,7 @@ public sealed record ResultRow(
     {
         var rest = r.Config with { WeakModel = "", StrongModel = "", Loss = "", Seed = 0, Bootstrap = null, GenerativeFinetuning = false };
         var text = Compact(rest) + $"|{r.Data.TrainA}|{r.Data.TrainB}|{r.Data.Test}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 4);
+        return Hashing.Sha256Hex(text, 4);
     }
 
     private static string Compact<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, CompactOptions);
