@@ -6,7 +6,9 @@ namespace WeakToStrong.Chess;
 /// (BookPlies &gt; 0: up to that many plies, each book move with its weight's share, until the game leaves the book), then a
 /// low-depth engine whose top MultiPV moves are sampled with a softmax over their scores (seeded), so games differ and
 /// contain mistakes.</summary>
-public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160, int BookPlies = 0)
+public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160,
+    // Left out of JSON when 0, so the pretraining cache keys (which serialize these settings) of games without a book stay as they were.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] int BookPlies = 0)
 {
     public string Key => $"selfplay/r{RandomPlies}/d{Depth}/c{Candidates}/t{TemperatureCp}/m{MaxPlies}" + (BookPlies > 0 ? $"/book{BookPlies}" : "");
 }

@@ -92,4 +92,14 @@ public class ChessPretrainingTests
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void TheLaddersCacheFoldersArePinned()
+    {
+        // A change to these names (e.g. a new settings field in the serialized key) silently re-pretrains every user's ladder.
+        string Folder(string model) => Path.GetFileName(ChessPretraining.Folder(ChessModels.Config(model), ChessModels.Pretraining(ChessModels.Config(model))));
+        Assert.Equal("chess-s-5070c35fc722", Folder("chess-s"));
+        Assert.Equal("chess-m-965324c0d443", Folder("chess-m"));
+        Assert.Equal("chess-l-f514d85b9065", Folder("chess-l"));
+    }
 }
