@@ -76,7 +76,7 @@ internal static class RunCommand
             {
                 var seeded = config with { Seed = s };
                 var (split, report) = TaskPreparation.Prepare(taskData, s, r.GetValue(maxTrain), r.GetValue(maxTest));
-                var folder = new RunFolder(Path.Combine(r.GetValue(output)!, RunName(report.Task, seeded)));
+                var folder = new RunFolder(Path.Combine(r.GetValue(output)!, RunName(report, seeded)));
                 var result = r.GetValue(force) ? null : folder.TryLoadFinished(seeded, report);
                 if (result is not null)
                 {
@@ -102,7 +102,7 @@ internal static class RunCommand
             if (seedCount > 1)
             {
                 var aggregate = SeedAggregate.Of(results);
-                var summaryFile = Path.Combine(r.GetValue(output)!, RunName(results[0].Data.Task, config, $"seeds{config.Seed}-{config.Seed + seedCount - 1}") + ".json");
+                var summaryFile = Path.Combine(r.GetValue(output)!, RunName(results[0].Data, config, $"seeds{config.Seed}-{config.Seed + seedCount - 1}") + ".json");
                 AtomicFile.WriteAllText(summaryFile, Json.Serialize(aggregate));
                 if (quiet) Console.WriteLine(Json.Serialize(aggregate));
                 else
@@ -116,10 +116,12 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>A readable folder name plus a short hash of the whole configuration, so runs that differ never share a folder.</summary>
-    private static string RunName(string task, ExperimentConfig c, string? seedPart = null)
+    /// <summary>A readable folder name plus a short hash of the whole configuration and the data sizes (--max-train,
+    /// --max-test), so runs that differ never share a folder.</summary>
+    private static string RunName(DataReport data, ExperimentConfig c, string? seedPart = null)
     {
-        var hash = Hashing.Sha256Hex(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }), 4);
+        var hash = Hashing.Sha256Hex(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }) + $"|{data.TrainA}|{data.TrainB}|{data.Test}", 4);
+        var task = data.Task;
         // hf:/path/to/folder names hold separators: keep the folder name flat.
         static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
         return $"{task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";

@@ -24,6 +24,23 @@ public class CliTests
     }
 
     [Fact]
+    public void RunsThatDifferOnlyInDataSizeKeepTheirOwnFolders()
+    {
+        var folder = Directory.CreateTempSubdirectory("w2s-cli-runs-").FullName;
+        var file = Path.Combine(folder, "fruit.jsonl");
+        File.WriteAllLines(file, Enumerable.Range(0, 120).Select(i => i % 2 == 0
+            ? $"{{\"text\":\"a ripe apple number {i}\",\"label\":1}}" : $"{{\"text\":\"a steel hammer number {i}\",\"label\":0}}"));
+        try
+        {
+            foreach (var n in new[] { "40", "60" })
+                Assert.Equal(0, W2s("run", "--data", file, "--weak", "bow", "--strong", "bow", "--max-train", n, "--out", Path.Combine(folder, "runs"), "--json").Exit);
+            var runs = Directory.GetDirectories(Path.Combine(folder, "runs")).Where(d => Path.GetFileName(d) != "cache").ToList();
+            Assert.Equal(2, runs.Count); // --max-train 60 did not overwrite the --max-train 40 run
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
     public void UnknownModelAndLossAreRejectedBeforeAnyWork()
     {
         var (exit, _, err) = W2s("run", "--weak", "gpt-5");
