@@ -32,9 +32,12 @@ public sealed class AnalysisCache
     }
 
     public string Settings { get; }
-    public int Count => entries.Count;
+    public int Count { get { lock (entries) return entries.Count; } }
 
-    public bool TryGet(string fen, out Analysis analysis) => entries.TryGetValue(fen, out analysis!);
+    public bool TryGet(string fen, out Analysis analysis)
+    {
+        lock (entries) return entries.TryGetValue(fen, out analysis!);
+    }
 
     /// <summary>The cached analysis, else a search with a clean hash (so the result depends only on the position and the
     /// settings) that is cached. The caller's limit and MultiPV must be what this cache's settings string says.</summary>
@@ -47,10 +50,15 @@ public sealed class AnalysisCache
         return analysis;
     }
 
+    /// <summary>Thread-safe: several engines may label into one cache.</summary>
     public void Put(string fen, Analysis analysis)
     {
-        entries[fen] = analysis;
-        File.AppendAllText(file, JsonSerializer.Serialize(Entry.Of(fen, analysis)) + "\n");
+        var line = JsonSerializer.Serialize(Entry.Of(fen, analysis)) + "\n";
+        lock (entries)
+        {
+            entries[fen] = analysis;
+            File.AppendAllText(file, line);
+        }
     }
 
     private sealed record Line(int Rank, int Depth, int? Cp, int? Mate, string[] Pv);

@@ -16,17 +16,45 @@ public sealed record EngineTargetSettings(int Depth = 8)
 /// <summary>Labels positions with the engine's best move, searches cached on disk (a killed run keeps what it had).</summary>
 public static class EngineTargets
 {
+    /// <summary>
+    /// The best move of every position. Uncached positions are searched by <paramref name="workers"/> engine processes at
+    /// once; each search starts from a clean hash on one thread, so the moves do not depend on the number of workers.
+    /// </summary>
     public static IReadOnlyList<string> BestMoves(IReadOnlyList<string> fens, EngineTargetSettings settings, string cacheFolder,
-        Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null)
+        Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null, int workers = 1)
     {
-        using var engine = engineFactory();
-        var cache = new AnalysisCache(cacheFolder, settings.CacheKey(engine.Name));
-        var moves = new string[fens.Count];
-        for (int i = 0; i < fens.Count; i++)
+        var first = engineFactory();
+        var cache = new AnalysisCache(cacheFolder, settings.CacheKey(first.Name));
+        var uncached = fens.Where(f => !cache.TryGet(f, out _)).ToList();
+        var todo = uncached.Distinct(StringComparer.Ordinal).ToList();
+        int total = fens.Count - uncached.Count + todo.Count, done = total - todo.Count, next = -1;
+        void Work(UciEngine engine)
         {
-            moves[i] = cache.Analyse(engine, fens[i], settings.Limit, 1).BestMove;
-            progress?.Report((i + 1, fens.Count));
+            using (engine)
+                for (int i = Interlocked.Increment(ref next); i < todo.Count; i = Interlocked.Increment(ref next))
+                {
+                    cache.Analyse(engine, todo[i], settings.Limit, 1);
+                    progress?.Report((Interlocked.Increment(ref done), total));
+                }
         }
-        return moves;
+        var engines = new List<UciEngine> { first };
+        try
+        {
+            for (int w = 1; w < Math.Min(workers, todo.Count); w++) engines.Add(engineFactory());
+        }
+        catch
+        {
+            foreach (var e in engines) e.Dispose();
+            throw;
+        }
+        try
+        {
+            Task.WaitAll(engines.Select(e => Task.Factory.StartNew(() => Work(e), TaskCreationOptions.LongRunning)).ToArray());
+        }
+        catch (AggregateException e) // the first worker's own error, not "one or more errors occurred"
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return fens.Select(f => cache.TryGet(f, out var a) ? a.BestMove : throw new InvalidOperationException($"no analysis of {f}")).ToList();
     }
 }

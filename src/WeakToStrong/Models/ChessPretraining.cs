@@ -79,7 +79,8 @@ public static class ChessPretraining
                     positions.Add((before.ToFen(), played, k));
         var targets = settings.Target is { } target
             ? EngineTargets.BestMoves(positions.Select(p => p.Fen).ToList(), target, Path.Combine(Root, "analyses"), () => new UciEngine(),
-                new Progress<(int Done, int Total)>(p => { if (p.Done % 5000 == 0) Log($"chess corpus: {p.Done}/{p.Total} positions labelled ({target.Limit})"); }))
+                new Progress<(int Done, int Total)>(p => { if (p.Done % 5000 == 0) Log($"chess corpus: {p.Done}/{p.Total} positions labelled ({target.Limit})"); }),
+                workers: Math.Max(1, get_num_threads())) // one Stockfish process per torch thread (--threads)
             : positions.Select(p => p.Played).ToList();
         var train = new List<Example>();
         var heldOut = new List<Example>();

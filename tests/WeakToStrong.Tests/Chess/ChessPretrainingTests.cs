@@ -43,6 +43,36 @@ public class ChessPretrainingTests
     }
 
     [EngineFact]
+    public void SeveralEngineWorkersLabelLikeOne()
+    {
+        string one = Directory.CreateTempSubdirectory("w2s-chess-targets-1-").FullName, three = Directory.CreateTempSubdirectory("w2s-chess-targets-3-").FullName;
+        try
+        {
+            // The positions along a short game, one of them twice.
+            var p = Position.Start;
+            var fens = new List<string>();
+            foreach (var m in "e2e4 e7e5 g1f3 b8c6 f1b5 a7a6 b5a4 g8f6 e1g1 f8e7 f1e1 b7b5".Split(' '))
+            {
+                fens.Add(p.ToFen());
+                p = p.Play(Move.ParseUci(m));
+            }
+            fens.Add(fens[3]);
+            var settings = new EngineTargetSettings(Depth: 6);
+            var serial = EngineTargets.BestMoves(fens, settings, one, () => new UciEngine());
+            var parallel = EngineTargets.BestMoves(fens, settings, three, () => new UciEngine(), workers: 3);
+            Assert.Equal(serial, parallel);
+            var lines = File.ReadAllLines(Directory.GetFiles(three, "analyses-*.jsonl").Single());
+            Assert.Equal(fens.Count - 1, lines.Length); // each distinct position searched once, no torn lines
+            Assert.All(lines, l => Assert.EndsWith("}", l));
+        }
+        finally
+        {
+            Directory.Delete(one, true);
+            Directory.Delete(three, true);
+        }
+    }
+
+    [EngineFact]
     public void EngineTargetsAreTheBestMoveOfACleanSearchAndAreCached()
     {
         var folder = Directory.CreateTempSubdirectory("w2s-chess-targets-").FullName;
@@ -98,8 +128,9 @@ public class ChessPretrainingTests
     {
         // A change to these names (e.g. a new settings field in the serialized key) silently re-pretrains every user's ladder.
         string Folder(string model) => Path.GetFileName(ChessPretraining.Folder(ChessModels.Config(model), ChessModels.Pretraining(ChessModels.Config(model))));
-        Assert.Equal("chess-s-5070c35fc722", Folder("chess-s"));
-        Assert.Equal("chess-m-965324c0d443", Folder("chess-m"));
-        Assert.Equal("chess-l-f514d85b9065", Folder("chess-l"));
+        Assert.Equal("chess-xs-a5463c872c13", Folder("chess-xs"));
+        Assert.Equal("chess-s-382d86a13997", Folder("chess-s"));
+        Assert.Equal("chess-m-f34df889c827", Folder("chess-m"));
+        Assert.Equal("chess-l-b073f6319214", Folder("chess-l"));
     }
 }
