@@ -172,7 +172,7 @@ public static class SweepReport
                     Pct(ps.Average(p => p.StudentAccuracy.Mean)), $"{ps.Average(p => p.PgrOfMeans.Gap) * 100:F1} pts"];
             }).ToList());
 
-        // PGR of AUROC only where some pair has one (binary tasks).
+        // The PGR of AUROC column only where some pair has one (an AUROC gap above the threshold).
         bool auroc = block.Pairs.Any(p => p.AurocPgrPerSeed is not null);
         IReadOnlyList<string> header = ["method", "weak", "strong", "weak acc", "student acc", "ceiling acc", "gap", "PGR", "PGR per seed"];
         yield return new ReportTable($"{block.Title}: every pair (mean over seeds [seed range])",

@@ -21,7 +21,7 @@ public sealed record PairSummary(
     Pgr PgrOfMeans, SeedRange? PgrPerSeed, SeedRange Agreement, SeedRange AgreementWhereWeakRight, SeedRange? AgreementWhereWeakWrong,
     IReadOnlyList<ResultRow> Rows)
 {
-    /// <summary>PGR computed on test AUROC instead of accuracy, per seed (binary tasks; null elsewhere or when undefined).</summary>
+    /// <summary>PGR computed on test AUROC instead of accuracy, per seed (null where the AUROC gap is below the threshold).</summary>
     public SeedRange? AurocPgrPerSeed => SeedRange.Of(Rows.Where(r => r.AurocPgr is not null).Select(r => r.AurocPgr!.Value));
 }
 

@@ -6,8 +6,8 @@ namespace WeakToStrong.Results;
 /// One experiment in the results store: identity (task, seed, weak, strong, loss, variant, settings), the full
 /// configuration as JSON, and the metrics. Only reproducible values: timings stay in the stored result JSON.
 /// Settings is a short hash of everything else that shapes a result (epochs, batch, data sizes, ...), so sweeps with
-/// different settings can share a folder without overwriting each other. AUROC columns are empty for tasks with more than
-/// two classes.
+/// different settings can share a folder without overwriting each other. AUROC is the macro one-vs-rest
+/// AUROC on tasks of more than two classes.
 /// </summary>
 public sealed record ResultRow(
     string Task, int Seed, string Weak, string Strong, string Loss, string Variant, string Settings, string Method,
