@@ -121,10 +121,9 @@ internal static class RunCommand
     private static string RunName(DataReport data, ExperimentConfig c, string? seedPart = null)
     {
         var hash = Hashing.Sha256Hex(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }) + $"|{data.TrainA}|{data.TrainB}|{data.Test}", 4);
-        var task = data.Task;
         // hf:/path/to/folder names hold separators: keep the folder name flat.
         static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
-        return $"{task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
+        return $"{data.Task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
 
     private static CheckpointCriterion ParseSelection(string text) => text switch

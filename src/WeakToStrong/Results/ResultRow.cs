@@ -6,13 +6,14 @@ namespace WeakToStrong.Results;
 /// One experiment in the results store: identity (task, seed, weak, strong, loss, variant, settings), the full
 /// configuration as JSON, and the metrics. Only reproducible values: timings stay in the stored result JSON.
 /// Settings is a short hash of everything else that shapes a result (epochs, batch, data sizes, ...), so sweeps with
-/// different settings can share a folder without overwriting each other. AUROC is the macro one-vs-rest
-/// AUROC on tasks of more than two classes.
+/// different settings can share a folder without overwriting each other. AUROC is the macro one-vs-rest AUROC on tasks of
+/// more than two classes.
 /// </summary>
 public sealed record ResultRow(
     string Task, int Seed, string Weak, string Strong, string Loss, string Variant, string Settings, string Method,
     double WeakAccuracy, double StudentAccuracy, double CeilingAccuracy, double Gap, double? Pgr, string? PgrUndefinedReason,
-    double? WeakAuroc, double? StudentAuroc, double? CeilingAuroc, double? AurocPgr, double WeakLabelAccuracyOnB, double Agreement, double AgreementWhereWeakRight, double? AgreementWhereWeakWrong, int WeakWrongCount,
+    double? WeakAuroc, double? StudentAuroc, double? CeilingAuroc, double? AurocPgr,
+    double WeakLabelAccuracyOnB, double Agreement, double AgreementWhereWeakRight, double? AgreementWhereWeakWrong, int WeakWrongCount,
     string Chain, string LinkAccuracies, int StudentTrainExamples, int TrainA, int TrainB, int Test, double TestMajorityRate, string Config)
 {
     public static ResultRow Of(ExperimentResult r, string variant)
@@ -21,7 +22,8 @@ public sealed record ResultRow(
         var links = string.Join(";", r.BootstrapLinks.Select(l => $"{l.Model}:{l.TestAccuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
         return new ResultRow(r.Data.Task, c.Seed, c.WeakModel, c.StrongModel, c.Loss, variant, SettingsOf(r), Sweeps.SweepCell.MethodName(c.Loss, variant),
             r.Weak.TestAccuracy, r.Student.TestAccuracy, r.Ceiling.TestAccuracy, r.Gap, r.Pgr, r.PgrUndefinedReason,
-            r.Weak.TestAuroc, r.Student.TestAuroc, r.Ceiling.TestAuroc, r.AurocPgr, r.WeakLabelAccuracyOnB, r.StudentWeakAgreement.Overall, r.StudentWeakAgreement.WhereWeakRight, r.StudentWeakAgreement.WhereWeakWrong,
+            r.Weak.TestAuroc, r.Student.TestAuroc, r.Ceiling.TestAuroc, r.AurocPgr,
+            r.WeakLabelAccuracyOnB, r.StudentWeakAgreement.Overall, r.StudentWeakAgreement.WhereWeakRight, r.StudentWeakAgreement.WhereWeakWrong,
             r.StudentWeakAgreement.WeakWrongCount, c.Bootstrap ?? "", links, r.Student.TrainExamples, r.Data.TrainA, r.Data.TrainB, r.Data.Test,
             r.Data.TestMajorityRate, Compact(c));
     }

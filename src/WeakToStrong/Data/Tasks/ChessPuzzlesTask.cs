@@ -7,9 +7,10 @@ namespace WeakToStrong.Data.Tasks;
 /// <summary>
 /// chess-puzzles: find the best move. Positions come from the pychess mate puzzles (start positions and the attacker's
 /// positions along each solution), its composed problems and studies, and games the tool plays by low-depth engine
-/// self-play, some opened from random plies and some from pychess's opening book; Stockfish's MultiPV-2 search labels them and only positions with one clearly best move are kept. Text = FEN,
-/// TextPair = the sorted legal moves (UCI), label = the best move's index in that list (K = 256 classes; models mask
-/// indices past the list). Whole puzzles and whole games go to one side of the split.
+/// self-play, some opened by random plies and some from pychess's opening book; Stockfish's MultiPV-2 search labels them
+/// and only positions with one clearly best move are kept. Text = FEN, TextPair = the sorted legal moves (UCI), label =
+/// the best move's index in that list (K = 256 classes; models mask indices past the list). Whole puzzles and whole games
+/// go to one side of the split.
 /// </summary>
 public sealed class ChessPuzzlesTask : TaskBuilder
 {
