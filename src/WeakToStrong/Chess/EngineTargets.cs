@@ -23,38 +23,33 @@ public static class EngineTargets
     public static IReadOnlyList<string> BestMoves(IReadOnlyList<string> fens, EngineTargetSettings settings, string cacheFolder,
         Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null, int workers = 1)
     {
-        var first = engineFactory();
-        var cache = new AnalysisCache(cacheFolder, settings.CacheKey(first.Name));
-        var uncached = fens.Where(f => !cache.TryGet(f, out _)).ToList();
-        var todo = uncached.Distinct(StringComparer.Ordinal).ToList();
-        int total = fens.Count - uncached.Count + todo.Count, done = total - todo.Count, next = -1;
-        void Work(UciEngine engine)
+        var engines = new List<UciEngine> { engineFactory() };
+        try
         {
-            using (engine)
+            var cache = new AnalysisCache(cacheFolder, settings.CacheKey(engines[0].Name));
+            var uncached = fens.Where(f => !cache.TryGet(f, out _)).ToList();
+            var todo = uncached.Distinct(StringComparer.Ordinal).ToList();
+            int total = fens.Count - uncached.Count + todo.Count, done = total - todo.Count, next = -1;
+            void Work(UciEngine engine)
+            {
                 for (int i = Interlocked.Increment(ref next); i < todo.Count; i = Interlocked.Increment(ref next))
                 {
                     cache.Analyse(engine, todo[i], settings.Limit, 1);
                     progress?.Report((Interlocked.Increment(ref done), total));
                 }
-        }
-        var engines = new List<UciEngine> { first };
-        try
-        {
-            for (int w = 1; w < Math.Min(workers, todo.Count); w++) engines.Add(engineFactory());
-        }
-        catch
-        {
-            foreach (var e in engines) e.Dispose();
-            throw;
-        }
-        try
-        {
+            }
+            while (engines.Count < Math.Min(workers, todo.Count)) engines.Add(engineFactory());
             Task.WaitAll(engines.Select(e => Task.Factory.StartNew(() => Work(e), TaskCreationOptions.LongRunning)).ToArray());
+            return fens.Select(f => cache.TryGet(f, out var a) ? a.BestMove : throw new InvalidOperationException($"no analysis of {f}")).ToList();
         }
         catch (AggregateException e) // the first worker's own error, not "one or more errors occurred"
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw; // unreachable
         }
-        return fens.Select(f => cache.TryGet(f, out var a) ? a.BestMove : throw new InvalidOperationException($"no analysis of {f}")).ToList();
+        finally
+        {
+            foreach (var engine in engines) engine.Dispose();
+        }
     }
 }

@@ -25,7 +25,8 @@ public sealed class PolyglotBook
     public PolyglotBook(string path = DefaultPath, string keysPath = DefaultKeysPath)
     {
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % 16 != 0) throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of 16-byte Polyglot entries");
+        if (bytes.Length % 16 != 0) throw new InvalidDataException($"{path}: {bytes.Length} bytes is not a whole number of 16-byte Polyglot entries; " +
+                "reinstall the book (apt-get install --reinstall pychess) or pass another Polyglot .bin file");
         int n = bytes.Length / 16;
         keys = new ulong[n];
         moves = new ushort[n];
@@ -36,7 +37,8 @@ public sealed class PolyglotBook
             keys[i] = BinaryPrimitives.ReadUInt64BigEndian(entry);
             moves[i] = BinaryPrimitives.ReadUInt16BigEndian(entry[8..]);
             weights[i] = BinaryPrimitives.ReadUInt16BigEndian(entry[10..]);
-            if (i > 0 && keys[i] < keys[i - 1]) throw new InvalidDataException($"{path}: entry {i} is out of key order; a Polyglot book is sorted by key");
+            if (i > 0 && keys[i] < keys[i - 1]) throw new InvalidDataException($"{path}: entry {i} is out of key order; a Polyglot book is sorted by key " +
+                "(reinstall it with apt-get install --reinstall pychess, or sort the file by key)");
         }
         zobrist = PolyglotKeys.Read(keysPath);
         Path = path;
@@ -98,7 +100,7 @@ internal sealed class PolyglotKeys(ulong[] pieces, ulong[] castling, ulong[] enP
         string Section(string from, string to)
         {
             int a = text.IndexOf(from, StringComparison.Ordinal), b = text.IndexOf(to, a + 1, StringComparison.Ordinal);
-            if (a < 0 || b < 0) throw new InvalidDataException($"{path}: no '{from}' ... '{to}' section; this pychess version lays out its Polyglot numbers differently");
+            if (a < 0 || b < 0) throw new InvalidDataException($"{path}: no '{from}' ... '{to}' section; this pychess version lays out its Polyglot numbers differently (the reader follows pychess 1.0.3, Debian's)");
             return text[a..b];
         }
         static List<ulong> Hex(string s) => Regex.Matches(s, @"0x([0-9a-fA-F]{1,16})\b(?!\]\s*\*)")
@@ -106,13 +108,14 @@ internal sealed class PolyglotKeys(ulong[] pieces, ulong[] castling, ulong[] enP
         ulong Named(string name)
         {
             var m = Regex.Match(text, $@"^{name}\s*=\s*0x([0-9a-fA-F]{{1,16}})\s*$", RegexOptions.Multiline);
-            if (!m.Success) throw new InvalidDataException($"{path}: no line '{name} = 0x...'");
+            if (!m.Success) throw new InvalidDataException($"{path}: no line '{name} = 0x...' (the reader follows pychess 1.0.3, Debian's)");
             return ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         }
         var byColour = Hex(Section("pieceHashes = [", "epHashes")); // white pawn..king, then black pawn..king, 64 each
         var ep = Hex(Section("epHashes", "W_OOHash"));
         if (byColour.Count != 768 || ep.Count != 8)
-            throw new InvalidDataException($"{path}: expected 768 piece-square and 8 en-passant numbers, read {byColour.Count} and {ep.Count}");
+            throw new InvalidDataException($"{path}: expected 768 piece-square and 8 en-passant numbers, read {byColour.Count} and {ep.Count} " +
+                "(the reader follows pychess 1.0.3, Debian's)");
         // Polyglot's order: black pawn, white pawn, black knight, white knight, ... (64 squares each, a1 = 0).
         var pieces = new ulong[768];
         for (int kind = 0; kind < 6; kind++)

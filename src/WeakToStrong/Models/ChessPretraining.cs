@@ -72,11 +72,12 @@ public static class ChessPretraining
     {
         var games = GameCorpus.Load(Path.Combine(Root, "games"), settings.SelfPlay, settings.Games, settings.CorpusSeed,
             () => new UciEngine(), new Progress<(int Done, int Total)>(p => { if (p.Done % 100 == 0) Log($"chess corpus: {p.Done}/{p.Total} self-play games"); }));
-        var positions = new List<(string Fen, string Played, int Game)>();
+        // The legal moves are kept as the joined text the model reads, not as a list of strings per position (memory).
+        var positions = new List<(string Fen, string Moves, string Played, int Game)>();
         for (int k = 0; k < games.Count; k++)
             foreach (var (before, played, ply) in games[k].Positions())
                 if (ply >= games[k].RandomPlies) // uniformly random opening moves are not worth imitating
-                    positions.Add((before.ToFen(), played, k));
+                    positions.Add((before.ToFen(), string.Join(' ', before.SortedUci()), played, k));
         var targets = settings.Target is { } target
             ? EngineTargets.BestMoves(positions.Select(p => p.Fen).ToList(), target, Path.Combine(Root, "analyses"), () => new UciEngine(),
                 new Progress<(int Done, int Total)>(p => { if (p.Done % 5000 == 0) Log($"chess corpus: {p.Done}/{p.Total} positions labelled ({target.Limit})"); }),
@@ -86,8 +87,7 @@ public static class ChessPretraining
         var heldOut = new List<Example>();
         for (int i = 0; i < positions.Count; i++)
         {
-            var moves = Position.FromFen(positions[i].Fen).SortedUci();
-            var example = new Example(TextInput.Of(positions[i].Fen, string.Join(' ', moves)), IndexOf(moves, targets[i]));
+            var example = new Example(TextInput.Of(positions[i].Fen, positions[i].Moves), IndexOf(positions[i].Moves.Split(' '), targets[i]));
             (positions[i].Game % settings.HeldOutEvery == 0 ? heldOut : train).Add(example);
         }
         return (train, heldOut);
@@ -145,8 +145,7 @@ public static class ChessPretraining
             if ((step + 1) % settings.CheckpointEvery == 0 || step + 1 == settings.Steps)
             {
                 var file = Path.Combine(folder, $"step-{step + 1}.bin");
-                model.save(file + ".tmp");
-                File.Move(file + ".tmp", file, overwrite: true);
+                SaveAtomically(model, file);
                 foreach (var old in Directory.GetFiles(folder, "step-*.bin").Where(f => f != file)) File.Delete(old);
                 Log($"{config.Name}: step {step + 1}/{settings.Steps}, loss {smoothed:F3}, {clock.Elapsed.TotalSeconds:F0} s");
             }
@@ -154,8 +153,7 @@ public static class ChessPretraining
         double accuracy = Top1(model, heldOut);
         double chance = heldOut.Average(e => 1.0 / e.Input.TextPair!.Split(' ').Length);
         var weights = Path.Combine(folder, "weights.bin");
-        model.save(weights + ".tmp");
-        File.Move(weights + ".tmp", weights, overwrite: true);
+        SaveAtomically(model, weights);
         Log($"{config.Name}: held-out next-move top-1 {accuracy:P1} (chance {chance:P1})");
         return new ChessPretrainResult(config.Name, model.ParameterCount, settings.Steps, train.Count, heldOut.Count, accuracy, chance,
             clock.Elapsed.TotalSeconds, weights);
@@ -166,6 +164,13 @@ public static class ChessPretraining
     {
         var probabilities = Training.Trainer.Predict(model, examples.Select(e => e.Input).ToList(), batchSize: 256);
         return examples.Select((e, i) => Metrics.Accuracy.ArgMax(probabilities[i]) == e.Label ? 1.0 : 0.0).Average();
+    }
+
+    /// <summary>Temp file + rename, so a kill never leaves a torn weights file under the final name.</summary>
+    private static void SaveAtomically(ChessTransformer model, string path)
+    {
+        model.save(path + ".tmp");
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>

@@ -11,12 +11,9 @@ public static class LengthGroupedBatches
 
     public static List<int[]> Of(int[] shuffled, Func<int, int> length, int batchSize, Random rng)
     {
-        var batches = new List<int[]>();
-        foreach (var window in shuffled.Chunk(batchSize * WindowBatches))
-            // A stable sort: equal lengths keep their shuffled order, so the result depends only on the seed.
-            batches.AddRange(window.OrderBy(length).Chunk(batchSize));
-        var order = batches.ToArray();
-        rng.Shuffle(order);
-        return [.. order];
+        // OrderBy is a stable sort: equal lengths keep their shuffled order, so the result depends only on the seed.
+        var batches = shuffled.Chunk(batchSize * WindowBatches).SelectMany(window => window.OrderBy(length).Chunk(batchSize)).ToArray();
+        rng.Shuffle(batches);
+        return [.. batches];
     }
 }
