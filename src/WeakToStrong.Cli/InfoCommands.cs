@@ -61,7 +61,7 @@ internal static class InfoCommands
         command.SetAction(_ => CliErrors.Guard(() =>
         {
             WeakToStrong.Training.TorchRuntime.Initialize(1);
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "inputs", "parameters", "layers", "context", "default lr", "description", "source");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("model", "inputs", "parameters", "layers", "context", "default lr", "min steps", "description", "source");
             foreach (var spec in ModelCatalog.All)
             {
                 using var model = (spec.Architecture ?? spec.Create)(2);
@@ -69,7 +69,7 @@ internal static class InfoCommands
                 // A body outside torch (ONNX Runtime) is counted from its graph: frozen weights + the trained head.
                 if (model is WeakToStrong.Models.Vision.ResNet18Classifier) parameters += WeakToStrong.Models.Vision.ResNet18Features.ParameterCount();
                 table.AddRow(spec.Name, spec.Inputs, $"{parameters / 1e6:F2}M", spec.Layers.ToString(), spec.ContextLength == 0 ? "-" : spec.ContextLength.ToString(),
-                    $"{spec.DefaultLearningRate:G3}", Markup.Escape(spec.Description), Markup.Escape(spec.Source));
+                    spec.Name == "bow" ? "L-BFGS" : $"{spec.DefaultLearningRate:G3}", spec.MinSteps > 0 ? spec.MinSteps.ToString() : "-", Markup.Escape(spec.Description), Markup.Escape(spec.Source));
             }
             AnsiConsole.Write(table);
         }));

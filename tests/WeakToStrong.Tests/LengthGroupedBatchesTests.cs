@@ -61,7 +61,7 @@ public class LengthGroupedBatchesTests
         var spec = new StageSpec(StageKind.Weak, "t", "d", 0, "bow", "xent", 1e-3, 2, 32, 32, false, false, false, null, null, 0, 1);
         Assert.DoesNotContain("groupByLength", spec.CanonicalJson());
         // Pinned (the key is sha256sum of this JSON): a change here invalidates every cached stage.
-        Assert.Equal("""{"version":"stages-2","kind":"Weak","task":"t","data":"d","seed":0,"model":"bow","loss":"xent","lr":0.001,"epochs":2,"batch":32,"microBatch":32,"linearProbe":false,"generative":false,"generativeTest":false,"filter":null,"labeller":null,"slice":0,"slices":1,"selection":"Final","bf16":false}""",
+        Assert.Equal("""{"version":"stages-3","kind":"Weak","task":"t","data":"d","seed":0,"model":"bow","loss":"xent","lr":0.001,"epochs":2,"batch":32,"microBatch":32,"linearProbe":false,"generative":false,"generativeTest":false,"filter":null,"labeller":null,"slice":0,"slices":1,"selection":"Final","bf16":false,"minSteps":0}""",
             spec.CanonicalJson());
         Assert.Equal("dd3ba1a9c8e61ac3ed4fd195a10ec688391e9c492ea2c0d9c0bf8a0b24a8eda0", spec.Key); // pinned: a change here invalidates every cached stage
         var grouped = spec with { GroupByLength = true };

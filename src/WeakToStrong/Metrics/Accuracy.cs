@@ -20,6 +20,10 @@ public sealed record Accuracy(double Value, double StandardError, int Count)
         return best;
     }
 
+    /// <summary>The share of examples given the most often predicted class (1.0: the model always says the same).</summary>
+    public static double TopClassShare(IReadOnlyList<float[]> probabilities) =>
+        probabilities.Count == 0 ? 0 : probabilities.GroupBy(ArgMax).Max(g => g.Count()) / (double)probabilities.Count;
+
     /// <summary>The accuracy of always answering the most frequent class.</summary>
     public static double MajorityRate(IReadOnlyList<int> labels) =>
         labels.Count == 0 ? 0 : labels.GroupBy(l => l).Max(g => g.Count()) / (double)labels.Count;

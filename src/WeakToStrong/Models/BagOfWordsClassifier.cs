@@ -7,20 +7,24 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Models;
 
 /// <summary>
-/// `bow`: logistic regression on hashed word and bigram features: a genuinely weak supervisor with no pretrained knowledge.
-/// For text pairs the features of each side are kept apart, and words shared by both sides (and shared 4-letter stems) get
-/// features of their own, so the model can use surface overlap but nothing it has not seen in training.
+/// `bow`: L2-regularised logistic regression on TF-IDF weighted hashed words and bigrams, a weak supervisor with no
+/// pretrained knowledge. For text pairs the features of each side are kept apart, and words shared by both sides (and
+/// shared 4-letter stems) get features of their own, so the model can use surface overlap but nothing it has not seen in
+/// training. With cross-entropy it is fitted to convergence by <see cref="LogisticRegression"/> (the protocol does this);
+/// with other losses it trains by gradient steps like every other model.
 /// </summary>
 public sealed partial class BagOfWordsClassifier : Classifier
 {
     public const int Buckets = 1 << 18;
     private readonly EmbeddingBag weights;
     private readonly Parameter bias;
+    // Inverse document frequency per bucket, fitted on the first inputs the model is prepared with (its training set).
+    private float[]? idf;
 
     public BagOfWordsClassifier(int classes) : base("bow")
     {
         Classes = classes;
-        weights = nn.EmbeddingBag(Buckets, classes, mode: EmbeddingBagMode.Mean);
+        weights = nn.EmbeddingBag(Buckets, classes, mode: EmbeddingBagMode.Sum);
         bias = nn.Parameter(zeros(classes));
         using (no_grad()) weights.weight!.zero_();
         RegisterComponents();
@@ -28,6 +32,7 @@ public sealed partial class BagOfWordsClassifier : Classifier
 
     public override int Classes { get; }
 
+    /// <summary>Hashed feature ids, one per occurrence (repeats carry the term frequency).</summary>
     public override EncodedInput Encode(TextInput input)
     {
         var features = new List<long>();
@@ -48,13 +53,61 @@ public sealed partial class BagOfWordsClassifier : Classifier
         return new EncodedInput(features.ToArray(), []);
     }
 
+    /// <summary>Fits the IDF table on the first inputs seen (the training set); later calls (prediction) keep it.</summary>
+    public override void Prepare(IReadOnlyList<EncodedInput> inputs)
+    {
+        if (idf is not null) return;
+        var documentFrequency = new int[Buckets];
+        foreach (var input in inputs)
+            foreach (var id in input.Ids.Distinct())
+                documentFrequency[id]++;
+        // Smoothed (every term counts as seen in one extra document); terms never seen in training have no weight and
+        // take no part in the normalisation, as with a vocabulary fitted on the training set.
+        idf = documentFrequency.Select(df => df == 0 ? 0f : (float)(Math.Log((1.0 + inputs.Count) / (1.0 + df)) + 1)).ToArray();
+    }
+
+    /// <summary>The L2-normalised TF-IDF vector of one input: (bucket, value) pairs, sublinear term frequency.</summary>
+    public SparseRow Features(EncodedInput input)
+    {
+        var table = idf ?? throw new InvalidOperationException("bow: Prepare must see the training inputs before features are read");
+        var counts = new SortedDictionary<long, int>();
+        foreach (var id in input.Ids) counts[id] = counts.GetValueOrDefault(id) + 1;
+        var columns = counts.Keys.Select(k => (int)k).ToArray();
+        var values = counts.Select(kv => (float)((1 + Math.Log(kv.Value)) * table[kv.Key])).ToArray();
+        float norm = MathF.Sqrt(values.Sum(v => v * v));
+        if (norm > 0) for (int i = 0; i < values.Length; i++) values[i] /= norm;
+        return new SparseRow(columns, values);
+    }
+
     public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
     {
-        var offsets = new long[batch.Count];
+        var rows = batch.Select(Features).ToList();
+        var offsets = new long[rows.Count];
         long total = 0;
-        for (int i = 0; i < batch.Count; i++) { offsets[i] = total; total += batch[i].Ids.Length; }
-        var ids = tensor(batch.SelectMany(b => b.Ids).ToArray());
-        return weights.forward(ids, tensor(offsets), null) + bias;
+        for (int i = 0; i < rows.Count; i++) { offsets[i] = total; total += rows[i].Columns.Length; }
+        var ids = tensor(rows.SelectMany(r => r.Columns.Select(c => (long)c)).ToArray());
+        var values = tensor(rows.SelectMany(r => r.Values).ToArray());
+        return weights.forward(ids, tensor(offsets), values) + bias;
+    }
+
+    /// <summary>
+    /// Fits the weights to the minimum of mean cross-entropy against <paramref name="targets"/> plus an L2 penalty whose
+    /// strength is chosen by k-fold cross-validation on the same examples, and loads them into the model.
+    /// </summary>
+    public LogisticRegression.Report Fit(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<float[]> targets, int seed)
+    {
+        Prepare(inputs);
+        var rows = inputs.Select(Features).ToList();
+        var (fit, report) = LogisticRegression.FitWithCrossValidation(rows, targets, Classes, seed);
+        using (no_grad())
+        {
+            var w = new float[Buckets * Classes];
+            foreach (var (column, k) in fit.Columns.Select((c, k) => (c, k)))
+                for (int c = 0; c < Classes; c++) w[column * Classes + c] = fit.Weights[k * Classes + c];
+            weights.weight!.copy_(tensor(w, [Buckets, Classes]));
+            bias.copy_(tensor(fit.Bias));
+        }
+        return report;
     }
 
     private static List<string> Words(string text) => WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToList();
@@ -81,3 +134,6 @@ public sealed partial class BagOfWordsClassifier : Classifier
     [GeneratedRegex(@"\w+")]
     private static partial Regex WordPattern();
 }
+
+/// <summary>A sparse feature vector: sorted column indices and their values.</summary>
+public sealed record SparseRow(int[] Columns, float[] Values);

@@ -14,6 +14,12 @@ public sealed record ModelSpec(
     /// <summary>Whether a stage of this model trains only the head: always for a frozen body, on request for a pretrained one.</summary>
     public bool LinearProbe(bool requested) => FrozenBody || (requested && Layers > 0);
 
+    /// <summary>
+    /// The training budget's floor in optimizer steps: a stage whose training set is too small for this many steps in
+    /// the configured epochs trains for more whole epochs (0: no floor).
+    /// </summary>
+    public int MinSteps { get; init; }
+
     /// <summary>Builds the model without loading or pretraining weights (parameter counts); null: <see cref="Create"/> is cheap.</summary>
     public Func<int, Classifier>? Architecture { get; init; }
 }

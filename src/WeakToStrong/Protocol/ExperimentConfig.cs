@@ -23,7 +23,9 @@ public sealed record ExperimentConfig(
     // Left out of the JSON when false, so configurations stored before this option keep their run hash.
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Bf16 = false,
     // Training batches of similar length (less padding); also left out of the JSON when false.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool GroupByLength = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool GroupByLength = false,
+    // Left out of the JSON when null (each model's own floor, ModelSpec.MinSteps).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int? MinSteps = null)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

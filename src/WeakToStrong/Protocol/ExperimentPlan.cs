@@ -26,7 +26,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
             int slice = 0, int sliceCount = 1, ConfidenceFilter? filter = null, CheckpointCriterion selection = CheckpointCriterion.Final) =>
             new(kind, task, data, config.Seed, model.Name, loss, lr ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
                 config.MicroBatchSize, model.LinearProbe(config.LinearProbe), generative, generative && config.GenerativeIncludesTestInputs,
-                filter, labeller, slice, sliceCount, selection, config.Bf16, config.GroupByLength);
+                filter, labeller, slice, sliceCount, selection, config.Bf16, config.GroupByLength, config.MinSteps ?? model.MinSteps);
 
         var weak = Stage(StageKind.Weak, weakSpec, "xent", config.WeakLearningRate);
         var links = new List<StageSpec>();
@@ -58,7 +58,10 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
         var pgr = Pgr.Of(weak.Result.TestAccuracy, student.Result.TestAccuracy, ceiling.Result.TestAccuracy, Config.MinGap);
         double seconds = Stages.Sum(s => outputs(s).Seconds);
         return new ExperimentResult(Config, data, weak.Result, student.Result, ceiling.Result, weakOnB, agreement, student.DroppedByFilter,
-            links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds);
+            links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds)
+        {
+            WeakLabels = ProbabilitySpread.Of(weak.Labels!.Select(p => (double)p[^1])),
+        };
     }
 
     /// <summary>The paper's imitation analysis: student-supervisor agreement on test, split by whether the supervisor was right.</summary>

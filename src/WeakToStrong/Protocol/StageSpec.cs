@@ -44,10 +44,11 @@ public sealed record StageSpec(
     int Slices,
     CheckpointCriterion Selection = CheckpointCriterion.Final,
     bool Bf16 = false,
-    bool GroupByLength = false)
+    bool GroupByLength = false,
+    int MinSteps = 0)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
-    public const string CodeVersion = "stages-2";
+    public const string CodeVersion = "stages-3";
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
     public string Key => Results.Hashing.Sha256Hex(CanonicalJson());
@@ -60,7 +61,7 @@ public sealed record StageSpec(
             version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
             lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
             generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
-            labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16,
+            labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16, minSteps = MinSteps,
         });
         // Appended only when set, so stages cached before this option keep their keys.
         return GroupByLength ? json[..^1] + ",\"groupByLength\":true}" : json;

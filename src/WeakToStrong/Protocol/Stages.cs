@@ -105,15 +105,31 @@ public static class Stages
         // Linear probe: the frozen body's features are computed once per (weights, text) across runs.
         if (spec.LinearProbe && Body(model) is PooledClassifier pooled) pooled.Features = FeatureCache.Default;
         var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, modelSpec.LinearProbe(spec.LinearProbe),
-            spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32, spec.GroupByLength);
+            spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32, spec.GroupByLength, spec.MinSteps);
         string role = spec.Kind.ToString().ToLowerInvariant();
-        var summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
+        LogisticRegression.Report? solver = null;
+        TrainSummary summary;
+        if (model is BagOfWordsClassifier bow && loss is SoftCrossEntropy && selection is null)
+        {
+            // A convex model with the convex loss: solved to its optimum, its L2 strength cross-validated on its own training set.
+            var clock = Stopwatch.StartNew();
+            solver = bow.Fit(data.Select(d => bow.Encode(d.Input)).ToList(), data.Select(d => d.Target).ToList(), spec.Seed);
+            summary = new TrainSummary(solver.Iterations, data.Count, solver.TrainingLoss, clock.Elapsed.TotalSeconds);
+        }
+        else summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
         var probabilities = Trainer.Predict(model, test.Select(e => e.Input).ToList(), stage: $"{role} on test", progress: progress);
         var labels = test.Select(e => e.Label).ToList();
         var accuracy = Accuracy.Of(probabilities, labels);
         var auroc = Auroc.OfProbabilities(probabilities, labels);
         var result = new ModelResult(role, modelSpec.Name, trainedOn, loss.Name, train.LearningRate, accuracy.Value, accuracy.StandardError,
-            auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds, summary.Selected);
+            auroc, CalibrationError.Expected(probabilities, labels), data.Count, summary.Steps, summary.Seconds, summary.Selected)
+        {
+            Epochs = solver is null ? summary.Epochs : 0,
+            FinalTrainLoss = summary.FinalLoss,
+            LossCurve = summary.LossCurve,
+            Solver = solver,
+            TopClassShare = Accuracy.TopClassShare(probabilities),
+        };
         return new StageOutput(result, probabilities, keep?.Invoke(model), 0, 0);
     }
 

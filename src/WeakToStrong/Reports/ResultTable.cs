@@ -11,10 +11,12 @@ public static class ResultTable
         var c = r.Config;
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]{Markup.Escape(r.Data.Task)}[/]: {c.WeakModel} → {c.StrongModel}, student loss {c.Loss}, seed {c.Seed}")
-            .AddColumns("role", "model", "trained on", "lr", "test accuracy", "AUROC", "ECE", "steps", "train time");
+            .AddColumns("role", "model", "trained on", "lr / C", "test accuracy", "AUROC", "ECE", "steps", "final loss", "train time");
         foreach (var m in new[] { r.Weak }.Concat(r.BootstrapLinks).Concat([r.Student, r.Ceiling]))
-            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), $"{m.LearningRate:G3}",
-                $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}", m.Steps.ToString(), $"{m.TrainSeconds:F0} s");
+            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), m.Solver is { } fit ? $"C {fit.C:G3}" : $"{m.LearningRate:G3}",
+                $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}",
+                m.Solver is not null ? $"{m.Steps} L-BFGS" : m.Epochs > 0 ? $"{m.Steps} ({m.Epochs} ep.)" : m.Steps.ToString(),
+                m.FinalTrainLoss is double l ? $"{l:F3}" : "-", $"{m.TrainSeconds:F0} s");
         console.Write(table);
         string pgr = r.Pgr is double p ? $"[bold]PGR {p:F2}[/]" : $"[bold yellow]PGR undefined[/]: {Markup.Escape(r.PgrUndefinedReason ?? "")}";
         console.MarkupLine($"{pgr}  (gap {r.Gap * 100:F1} points; ± is the binomial standard error over {r.Data.Test} test examples)" +
@@ -25,6 +27,9 @@ public static class ResultTable
         if (r.Student.Checkpoint is { } cp)
             console.MarkupLine((r.Config.Selection == CheckpointCriterion.OracleTestAccuracy ? "[bold red]ORACLE, an upper bound, not a method:[/] " : "") +
                                $"student checkpoint from step {cp.Step} of {r.Student.Steps}, chosen by {Markup.Escape(cp.Criterion)} ({cp.Score * 100:F1}%)");
+        if (r.WeakLabels is { } spread)
+            console.MarkupLine($"weak labels on B: P({Markup.Escape(r.Data.ClassNames.LastOrDefault() ?? "1")}) mean {spread.Mean:F2}, standard deviation {spread.StandardDeviation:F2}");
+        foreach (var warning in r.Warnings) console.MarkupLine($"[bold yellow]warning:[/] {Markup.Escape(warning)}");
         foreach (var note in r.Data.Notes) console.MarkupLine($"[grey]note: {Markup.Escape(note)}[/]");
     }
 

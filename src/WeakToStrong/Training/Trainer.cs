@@ -28,17 +28,19 @@ public static class Trainer
         model.Prepare(encoded);
 
         int stepsPerEpoch = (data.Count + config.BatchSize - 1) / config.BatchSize;
-        int totalSteps = stepsPerEpoch * config.Epochs;
+        int epochs = config.EpochsFor(data.Count);
+        int totalSteps = stepsPerEpoch * epochs;
         var rng = new Random(config.Seed);
         var start = DateTime.UtcNow;
         double lastLoss = double.NaN;
+        var curve = new List<double>();
         int step = 0;
         var evaluateAt = selection is null ? [] : Enumerable.Range(1, selection.Evaluations)
             .Select(k => (int)Math.Round((double)totalSteps * k / selection.Evaluations)).ToHashSet();
         double bestScore = double.NegativeInfinity;
         int bestStep = totalSteps;
         Dictionary<string, Tensor>? best = null;
-        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        for (int epoch = 0; epoch < epochs; epoch++)
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
             rng.Shuffle(order);
@@ -67,6 +69,7 @@ public static class Trainer
                 optimizer.step();
                 step++;
                 lastLoss = batchLoss;
+                curve.Add(batchLoss);
                 progress?.Report(new StageProgress(stage, step, totalSteps, batchLoss));
                 if (selection is not null && evaluateAt.Contains(step))
                 {
@@ -81,13 +84,14 @@ public static class Trainer
                 }
             }
         }
+        var lossCurve = LossCurve.Of(curve);
         if (best is not null)
         {
             model.load_state_dict(best);
             foreach (var t in best.Values) t.Dispose();
         }
         return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds,
-            selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore));
+            selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore), epochs, lossCurve);
     }
 
     /// <summary>Class probabilities [n][classes] for each input, in input order, without autograd.</summary>
@@ -116,7 +120,10 @@ public static class Trainer
 }
 
 /// <summary>What a training run did.</summary>
-public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds, SelectedCheckpoint? Selected = null);
+/// <summary>What a training run did. LossCurve: the mean training loss of each tenth of the run (or of each step, if fewer),
+/// so a reader can see whether it reached its plateau.</summary>
+public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds, SelectedCheckpoint? Selected = null,
+    int Epochs = 0, IReadOnlyList<double>? LossCurve = null);
 
 /// <summary>Which checkpoint a selection kept: the step and its score under the named criterion.</summary>
 public sealed record SelectedCheckpoint(string Criterion, int Step, double Score);

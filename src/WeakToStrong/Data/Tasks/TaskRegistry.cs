@@ -12,6 +12,7 @@ public static class TaskRegistry
 {
     public static IReadOnlyList<TaskBuilder> All { get; } =
     [
+        new WordNetDefinitionTask { TestPerClass = 1000, MaxTrainPerClass = 6000 },
         new WordNetGlossBuilder(),
         new WordNetHypernymTask(),
         new WordNetCategoryTask("wordnet-living", "a living thing", "n00004258"),

@@ -8,9 +8,9 @@ namespace WeakToStrong.Data.Tasks;
 /// CandidatePool is how many of the most frequent usable lemmas the words are drawn from.</summary>
 public sealed record WordNetGlossOptions(
     int Seed = 0,
-    int TrainExamples = 2400,
-    int TestExamples = 600,
-    int CandidatePool = 4600,
+    int TrainExamples = 10000,
+    int TestExamples = 1500,
+    int CandidatePool = 19000,
     string WordNetDir = WordNetGlossTask.DefaultWordNetDir);
 
 /// <summary>What a build produced: counts per split, words per part of speech ("n"/"v"/"a"/"r"), and how often the
