@@ -9,7 +9,7 @@ namespace WeakToStrong.Data;
 /// </summary>
 public static class BuiltinTasks
 {
-    public const string DefaultTask = "wordnet-gloss";
+    public const string DefaultTask = "wordnet-definitions";
 
     /// <summary>The folder the library looks in: data/ next to the WeakToStrong assembly.</summary>
     public static string DataRoot => Path.Combine(AppContext.BaseDirectory, "data");

@@ -26,7 +26,7 @@ public static class HuggingFaceCheckpoint
         // The reference's rates: 5e-5 for small models; large ones (here: over 24 layers) 1e-5.
         double lr = layers > 24 ? 1e-5 : 5e-5;
         return new ModelSpec(Prefix + folder, $"{architecture} checkpoint from {folder}", layers, Math.Min(maxLength, positions), lr,
-            $"local Hugging Face folder {Path.GetFullPath(folder)}", classes => Load(folder, classes, maxLength));
+            $"local Hugging Face folder {Path.GetFullPath(folder)}", classes => Load(folder, classes, maxLength)) { MinSteps = ModelCatalog.TransformerMinSteps };
     }
 
     /// <summary>A classifier on the folder's model: mean-pooled BERT or last-token GPT-2, with a zero-initialised head.</summary>
