@@ -122,7 +122,8 @@ public static class Stages
 
     /// <summary>Targets are distributions over all classes, so their length is the class count.</summary>
     private static int ClassesOf(IReadOnlyList<TrainingExample> data) =>
-        data.Count > 0 ? data[0].Target.Length : throw new ArgumentException("no training examples (did the confidence filter drop them all?)");
+        data.Count > 0 ? data[0].Target.Length
+            : throw new UserInputException("--filter-confident", "dropped every weak label, so the student has nothing to train on", "Narrow the range.");
 
     private static IReadOnlyList<TrainingExample> ToTraining(IReadOnlyList<WeakLabel> labels) =>
         labels.Select(l => new TrainingExample(l.Input, l.Probabilities)).ToList();

@@ -64,6 +64,7 @@ public static class Trainer
                     (value * ((double)micro.Length / batch.Length)).backward();
                     batchLoss += value.item<float>() * micro.Length / batch.Length;
                 }
+                TrainingDivergedException.CheckLoss(stage, batchLoss, step + 1, totalSteps, config.LearningRate);
                 optimizer.step();
                 step++;
                 lastLoss = batchLoss;
@@ -86,6 +87,7 @@ public static class Trainer
             model.load_state_dict(best);
             foreach (var t in best.Values) t.Dispose();
         }
+        TrainingDivergedException.CheckWeights(stage, parameters, config.LearningRate);
         return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds,
             selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore));
     }
@@ -106,6 +108,7 @@ public static class Trainer
         {
             using var scope = NewDisposeScope();
             var probs = nn.functional.softmax(model.Logits(chunk.Select(i => encoded[i]).ToList()), -1).data<float>().ToArray();
+            TrainingDivergedException.CheckProbabilities(stage, probs);
             for (int j = 0; j < chunk.Length; j++)
                 result[chunk[j]] = probs.AsSpan(j * model.Classes, model.Classes).ToArray();
             done += chunk.Length;
