@@ -16,9 +16,13 @@ internal static class ReportCommand
         {
             var dir = r.GetValue(folder)!;
             var db = Path.Combine(dir, "results.sqlite");
-            if (!File.Exists(db)) throw new FileNotFoundException($"no results store in {dir} (expected {db}; run `w2s sweep --out {dir}` first)", db);
-            var store = new ResultStore(db);
+            if (File.Exists(dir)) throw new UserInputException(dir, "is a file; give the results folder of `w2s sweep --out`");
+            if (!Directory.Exists(dir)) throw new UserInputException(dir, "results folder not found", "Give the folder of `w2s sweep --out`.");
+            if (!File.Exists(db) && !Directory.Exists(db))
+                throw new UserInputException(db, $"not found: no results store in {dir}", $"Run `w2s sweep --out {dir}` first.");
             var target = r.GetValue(output) ?? Path.Combine(dir, "report");
+            OptionChecks.OutputFolder("--out", target, create: true);
+            var store = new ResultStore(db);
             var files = SweepReport.Write(store.Rows(), store.GroundTruthRows(), target);
             foreach (var file in files) Console.WriteLine(file);
         }));
