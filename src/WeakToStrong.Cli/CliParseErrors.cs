@@ -18,7 +18,7 @@ internal static class CliParseErrors
                 ArgumentResult a => $"<{a.Argument.Name}>",
                 _ => command,
             };
-            var message = error.Message.Trim();
+            var message = System.Text.RegularExpressions.Regex.Replace(error.Message.Trim(), @"\s*\n\s*", " "); // one line per error
             if (!message.EndsWith('.')) message += ".";
             Console.Error.WriteLine($"w2s: error: {subject}: {message} `{command} --help` lists the options.");
         }

@@ -98,7 +98,8 @@ internal static class OptionChecks
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException(option, $"{path} is not a folder this process can write to ({e.Message})",
+            string why = e is UnauthorizedAccessException ? "permission denied" : Results.FileProblems.IsDiskFull(e) ? "the disk is full" : "the file system refused";
+            throw new UserInputException(option, $"{path} is not a folder this process can write to (creating a file in {probeFolder} failed: {why})",
                 "Give a folder you can write to.", e);
         }
     }
