@@ -57,10 +57,13 @@ internal static class OptionChecks
             throw new UserInputException(option, $"must be a number from 0 to 1 (accuracy points / 100), not {Show(value)}");
     }
 
+    /// <summary>Adam moves each weight by about the learning rate per step, so rates above this only blow training up.</summary>
+    public const double MaxLearningRate = 10;
+
     public static void LearningRate(string option, double? value)
     {
-        if (value is double v && (!double.IsFinite(v) || v <= 0))
-            throw new UserInputException(option, $"must be a positive, finite learning rate, not {Show(v)}",
+        if (value is double v && (!double.IsFinite(v) || v <= 0 || v > MaxLearningRate))
+            throw new UserInputException(option, $"must be a learning rate above 0 and at most {MaxLearningRate}, not {Show(v)}",
                 "Leave it out to use the model's own (`w2s models` lists them).");
     }
 

@@ -87,7 +87,6 @@ public static class Trainer
             model.load_state_dict(best);
             foreach (var t in best.Values) t.Dispose();
         }
-        TrainingDivergedException.CheckWeights(stage, parameters, config.LearningRate);
         return new TrainSummary(totalSteps, data.Count, lastLoss, (DateTime.UtcNow - start).TotalSeconds,
             selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore));
     }

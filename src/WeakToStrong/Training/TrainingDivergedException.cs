@@ -1,10 +1,8 @@
 using System.Globalization;
-using static TorchSharp.torch;
-
 namespace WeakToStrong.Training;
 
 /// <summary>
-/// Training blew up: a NaN or infinite loss, weights or probabilities. Almost always a learning rate too large for the
+/// Training blew up: a NaN or infinite loss, or NaN probabilities (weights so large that the logits overflow). Almost always a learning rate too large for the
 /// model. The stage stops here, so nothing of it reaches a cache or a result file.
 /// </summary>
 public sealed class TrainingDivergedException(string stage, string problem, double? learningRate)
@@ -20,17 +18,6 @@ public sealed class TrainingDivergedException(string stage, string problem, doub
     {
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException(stage, $"the loss is {Format(loss)} at step {step} of {steps}", learningRate);
-    }
-
-    /// <summary>Throws when a trained weight is NaN or infinite (the last step can break them after a finite loss).</summary>
-    public static void CheckWeights(string stage, IEnumerable<Tensor> parameters, double learningRate)
-    {
-        using var _ = no_grad();
-        foreach (var p in parameters)
-        {
-            using var finite = isfinite(p).all();
-            if (!finite.item<bool>()) throw new TrainingDivergedException(stage, "the trained weights hold NaN or infinite values", learningRate);
-        }
     }
 
     /// <summary>Throws when a predicted probability is NaN (weights so large that the logits overflow).</summary>

@@ -85,6 +85,7 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
         ["threads not a number"] = f => Run(f, "--threads", ["abc"], "--threads", "abc"),
         ["weak-lr negative"] = f => Run(f, "--weak-lr", [], "--weak-lr", "-1"),
         ["weak-lr NaN"] = f => Run(f, "--weak-lr", ["NaN"], "--weak-lr", "NaN"),
+        ["weak-lr huge"] = f => Run(f, "--weak-lr", ["1E+30"], "--weak-lr", "1e30"),
         ["strong-lr infinite"] = f => Run(f, "--strong-lr", ["Infinity"], "--strong-lr", "Infinity"),
         ["strong-lr zero"] = f => Run(f, "--strong-lr", [], "--strong-lr", "0"),
         ["max-train negative"] = f => Run(f, "--max-train", [], "--max-train", "-5"),
