@@ -85,13 +85,13 @@ public static class BuiltinTasks
             var m = meta.RootElement;
             if (m.ValueKind != JsonValueKind.Object) throw new DatasetFormatException(path, null, null, Fix("is not a JSON object"));
             string? Text(string field, string fallback) => !m.TryGetProperty(field, out var v) ? fallback
-                : v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new DatasetFormatException(path, null, field, Fix("must be a string"));
+                : v.ValueKind == JsonValueKind.String ? JsonlLines.String(v, path, null, field) : throw new DatasetFormatException(path, null, field, Fix("must be a string"));
             string[]? classes = null;
             if (m.TryGetProperty("classes", out var c))
             {
                 if (c.ValueKind != JsonValueKind.Array || c.GetArrayLength() < 2 || c.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
                     throw new DatasetFormatException(path, null, "classes", Fix("must be a list of at least two class names"));
-                classes = c.EnumerateArray().Select(x => x.GetString()!).ToArray();
+                classes = c.EnumerateArray().Select(x => JsonlLines.String(x, path, null, "classes")).ToArray();
             }
             return (classes, Text("provenance", $"built-in task {name}")!, Text("inputs", InputKinds.Text)!);
         }

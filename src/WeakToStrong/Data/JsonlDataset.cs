@@ -77,7 +77,9 @@ public static class JsonlDataset
         foreach (var (lineNo, line) in lines.Read())
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var r = ParseLine(path, lineNo, line, fields);
+            RawLine r;
+            try { r = ParseLine(path, lineNo, line, fields); }
+            catch (InvalidOperationException e) when (JsonlLines.IsUnreadableText(e)) { throw JsonlLines.NotText(path, lineNo, null, e); }
             // One label kind per file: a mix (1 here, "yes" there) is almost always an export bug.
             if (kind is null) { kind = r.Kind; kindLine = lineNo; }
             else if (kind != r.Kind)
@@ -189,7 +191,7 @@ public static class JsonlDataset
             if (textEl.ValueKind != JsonValueKind.String)
                 throw new DatasetFormatException(path, lineNo, fields.Text,
                     $"must be a string, got {Kind(textEl)}.");
-            var text = textEl.GetString()!;
+            var text = JsonlLines.String(textEl, path, lineNo, fields.Text);
             if (string.IsNullOrWhiteSpace(text))
                 throw new DatasetFormatException(path, lineNo, fields.Text, "is empty; remove the line or fill in the text.");
 
@@ -198,7 +200,7 @@ public static class JsonlDataset
             {
                 if (pairEl.ValueKind != JsonValueKind.String)
                     throw new DatasetFormatException(path, lineNo, fields.TextPair, $"must be a string or absent, got {Kind(pairEl)}.");
-                pair = pairEl.GetString();
+                pair = JsonlLines.String(pairEl, path, lineNo, fields.TextPair);
                 if (string.IsNullOrEmpty(pair)) pair = null;
             }
 
@@ -213,7 +215,7 @@ public static class JsonlDataset
                 case JsonValueKind.True: return new RawLine(lineNo, input, LabelKind.Boolean, 1, null);
                 case JsonValueKind.False: return new RawLine(lineNo, input, LabelKind.Boolean, 0, null);
                 case JsonValueKind.String:
-                    var s = labelEl.GetString()!;
+                    var s = JsonlLines.String(labelEl, path, lineNo, fields.Label);
                     if (string.IsNullOrWhiteSpace(s))
                         throw new DatasetFormatException(path, lineNo, fields.Label, "is an empty string; give a class name, index or boolean.");
                     return new RawLine(lineNo, input, LabelKind.String, 0, s);

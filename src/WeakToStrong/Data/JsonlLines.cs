@@ -117,6 +117,20 @@ public sealed class JsonlLines
         return count;
     }
 
+    /// <summary>A JSON string's value; an escape that is not text (a lone UTF-16 surrogate such as \ud800) is an error naming the line.</summary>
+    public static string String(System.Text.Json.JsonElement value, string path, int? line, string field)
+    {
+        try { return value.GetString()!; }
+        catch (InvalidOperationException e) when (IsUnreadableText(e)) { throw NotText(path, line, field, e); }
+    }
+
+    /// <summary>System.Text.Json reads escapes lazily, so a property name or value that is not text fails when it is first looked at.</summary>
+    public static bool IsUnreadableText(InvalidOperationException e) =>
+        e.TargetSite?.DeclaringType?.Assembly == typeof(System.Text.Json.JsonDocument).Assembly;
+
+    public static DatasetFormatException NotText(string path, int? line, string? field, Exception e) =>
+        new(path, line, field, $"{(field is null ? "holds a string that" : "")} is not valid text ({e.Message}); fix or remove the \\u escape".TrimStart(), e);
+
     private static bool IsWideBom(byte[] b, int n) =>
         (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) ||
         (n >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF);

@@ -49,6 +49,7 @@ public static class PreferenceDataset
                    && (doc.RootElement.TryGetProperty("chosen", out _) || doc.RootElement.TryGetProperty("rejected", out _));
         }
         catch (JsonException) { return false; }
+        catch (InvalidOperationException e) when (JsonlLines.IsUnreadableText(e)) { return false; } // the loader names the line
     }
 
     public static IReadOnlyList<Preference> Read(string path) => Read(path, []);
@@ -70,14 +71,18 @@ public static class PreferenceDataset
             }
             if (root.ValueKind != JsonValueKind.Object)
                 throw new DatasetFormatException(path, lineNo, null, "expected a JSON object with \"chosen\" and \"rejected\".");
-            string? prompt = root.TryGetProperty("prompt", out var p) ? Text(path, lineNo, "prompt", p) : null;
-            withPrompt ??= prompt is not null;
-            if (withPrompt != (prompt is not null))
-                throw new DatasetFormatException(path, lineNo, "prompt", "some lines have a prompt and others not; use one layout per file.");
-            string chosen = Required(path, lineNo, root, "chosen"), rejected = Required(path, lineNo, root, "rejected");
-            if (chosen == rejected)
-                throw new DatasetFormatException(path, lineNo, "rejected", "is identical to 'chosen', so the pair states no preference; remove the line.");
-            pairs.Add(new Preference(prompt, chosen, rejected));
+            try
+            {
+                string? prompt = root.TryGetProperty("prompt", out var p) ? Text(path, lineNo, "prompt", p) : null;
+                withPrompt ??= prompt is not null;
+                if (withPrompt != (prompt is not null))
+                    throw new DatasetFormatException(path, lineNo, "prompt", "some lines have a prompt and others not; use one layout per file.");
+                string chosen = Required(path, lineNo, root, "chosen"), rejected = Required(path, lineNo, root, "rejected");
+                if (chosen == rejected)
+                    throw new DatasetFormatException(path, lineNo, "rejected", "is identical to 'chosen', so the pair states no preference; remove the line.");
+                pairs.Add(new Preference(prompt, chosen, rejected));
+            }
+            catch (InvalidOperationException e) when (JsonlLines.IsUnreadableText(e)) { throw JsonlLines.NotText(path, lineNo, null, e); }
         }
         if (lines.Warning is { } invalid) warnings.Add(invalid);
         if (pairs.Count == 0)
@@ -131,7 +136,7 @@ public static class PreferenceDataset
     {
         if (value.ValueKind != JsonValueKind.String)
             throw new DatasetFormatException(path, line, field, $"must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}.");
-        var s = value.GetString()!;
+        var s = JsonlLines.String(value, path, line, field);
         if (string.IsNullOrWhiteSpace(s)) throw new DatasetFormatException(path, line, field, "is empty.");
         return s;
     }

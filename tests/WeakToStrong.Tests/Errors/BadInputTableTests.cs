@@ -126,6 +126,9 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
         ["stray label 9999"] = f => RunData(f, f.WithLine("stray9999.jsonl", 11, "{\"text\": \"odd one\", \"label\": 9999}"), f.Path("stray9999.jsonl") + ":11", ["field 'label'", "10000 classes"]),
         ["class name typo"] = f => RunData(f, f.Lines("typo.jsonl", Enumerable.Range(0, 120).Select(i =>
             $"{{\"text\": \"review {i}\", \"label\": \"{(i == 77 ? "postive" : i % 2 == 0 ? "positive" : "negative")}\"}}")), f.Path("typo.jsonl") + ":78", ["'postive'"]),
+        ["text with a lone surrogate escape"] = f => RunData(f, f.WithLine("surrogate.jsonl", 5, "{\"text\": \"half \\ud800 a character\", \"label\": 0}"),
+            f.Path("surrogate.jsonl") + ":5", ["field 'text'"]),
+        ["label 1e400"] = f => RunData(f, f.WithLine("e400.jsonl", 9, "{\"text\": \"big\", \"label\": 1e400}"), f.Path("e400.jsonl") + ":9", ["field 'label'"]),
         ["mixed label kinds"] = f => RunData(f, f.WithLine("mixed.jsonl", 4, "{\"text\": \"maybe\", \"label\": \"yes\"}"), f.Path("mixed.jsonl") + ":4", ["field 'label'"]),
         ["one class only"] = f => RunData(f, f.Lines("oneclass.jsonl", Enumerable.Range(0, 50).Select(i => $"{{\"text\": \"t{i}\", \"label\": 0}}")), f.Path("oneclass.jsonl"), ["field 'label'"]),
         ["text field missing"] = f => RunData(f, f.WithLine("notext.jsonl", 1, "{\"body\": \"no text\", \"label\": 1}"), f.Path("notext.jsonl") + ":1", ["field 'text'"]),

@@ -126,6 +126,17 @@ public sealed class DataFileCheckTests : IDisposable
     }
 
     [Fact]
+    public void EscapesThatAreNotTextNameTheirLineAndField()
+    {
+        var text = _files.Write("surrogate.jsonl", [.. Binary(20), "{\"text\": \"x\", \"text_pair\": \"\\udc00\", \"label\": 0}"]);
+        var e = Assert.Throws<DatasetFormatException>(() => JsonlDataset.Load(text));
+        Assert.Equal((21, "text_pair"), (e.Line!.Value, e.Field!));
+        var pair = _files.Write("pair.jsonl", "{\"chosen\": \"a \\ud800\", \"rejected\": \"b\"}");
+        e = Assert.Throws<DatasetFormatException>(() => PreferenceDataset.Read(pair));
+        Assert.Equal((1, "chosen"), (e.Line!.Value, e.Field!));
+    }
+
+    [Fact]
     public void Utf16AndBomAndCrlfFilesStillLoad()
     {
         var lines = string.Join("\r\n", Binary(30)) + "\r\n";

@@ -43,8 +43,9 @@ public sealed class JsonlFuzzTests(ITestOutputHelper output) : IDisposable
         for (int e = 0; e < edits && bytes.Count > 0; e++)
         {
             int at = rng.Next(bytes.Count);
-            switch (rng.Next(5))
+            switch (rng.Next(6))
             {
+                case 5: bytes.InsertRange(at, Encoding.ASCII.GetBytes(rng.Next(2) == 0 ? "\\ud800" : "\\u0000")); break; // escapes
                 case 0: bytes.RemoveRange(at, bytes.Count - at); break; // truncation
                 case 1: bytes[at] ^= (byte)(1 << rng.Next(8)); break; // bit flip
                 case 2: bytes[at] = (byte)rng.Next(256); break; // byte replaced
