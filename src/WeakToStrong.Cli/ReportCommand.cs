@@ -21,9 +21,13 @@ internal static class ReportCommand
             if (!File.Exists(db) && !Directory.Exists(db))
                 throw new UserInputException(db, $"not found: no results store in {dir}", $"Run `w2s sweep --out {dir}` first.");
             var target = r.GetValue(output) ?? Path.Combine(dir, "report");
-            OptionChecks.OutputFolder("--out", target, create: true);
+            OptionChecks.OutputFolder("--out", target, create: false);
             var store = new ResultStore(db);
-            var files = SweepReport.Write(store.Rows(), store.GroundTruthRows(), target);
+            var rows = store.Rows();
+            if (rows.Count == 0)
+                throw new UserInputException(db, "holds no finished experiment yet",
+                    $"Run the sweep until at least one experiment has all its stages (`w2s status {dir}` shows them).");
+            var files = SweepReport.Write(rows, store.GroundTruthRows(), target);
             foreach (var file in files) Console.WriteLine(file);
         }));
         return command;

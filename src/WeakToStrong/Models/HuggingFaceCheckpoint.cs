@@ -174,6 +174,8 @@ public static class HuggingFaceCheckpoint
 
     private static (string Architecture, JsonObject Config) ReadConfig(string folder)
     {
+        if (string.IsNullOrWhiteSpace(folder))
+            throw new UserInputException("", "hf: needs a model folder after it", "e.g. hf:/path/to/bert-base-uncased.");
         if (File.Exists(folder))
             throw new UserInputException(folder, "is a file; hf: takes a model folder (config.json, the tokenizer files and the weights)");
         if (!Directory.Exists(folder))

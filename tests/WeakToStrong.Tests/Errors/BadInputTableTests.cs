@@ -47,7 +47,38 @@ public sealed class BadInputFolder : IDisposable
     public string WithLine(string name, int at, string inserted) =>
         Lines(name, Enumerable.Range(0, 200).Select(Good).Take(at - 1).Append(inserted).Concat(Enumerable.Range(0, 200).Select(Good).Skip(at - 1)));
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    private Dictionary<string, (BadInputTableTests.Invocation Invocation, Task<(int Exit, string Out, string Err)> Result)>? results;
+
+    /// <summary>
+    /// Every case's process, started together (a few at a time) the first time one is asked for: each `w2s` spends most of
+    /// its short life starting up, so running them side by side keeps the table fast. Inputs are written first, one by one.
+    /// </summary>
+    public (BadInputTableTests.Invocation Invocation, Task<(int Exit, string Out, string Err)> Result) Case(
+        string name, IReadOnlyDictionary<string, Func<BadInputFolder, BadInputTableTests.Invocation>> cases)
+    {
+        lock (this)
+        {
+            if (results is null)
+            {
+                var invocations = cases.ToDictionary(c => c.Key, c => c.Value(this));
+                var slots = new SemaphoreSlim(4);
+                results = invocations.ToDictionary(c => c.Key, c => (c.Value, Task.Run(async () =>
+                {
+                    await slots.WaitAsync();
+                    try { return W2sProcess.RunWithin(TimeSpan.FromSeconds(180), c.Value.Environment, c.Value.Args); }
+                    finally { slots.Release(); }
+                })));
+            }
+            return results[name];
+        }
+    }
+
+    public void Dispose()
+    {
+        if (results is not null)
+            foreach (var (_, result) in results.Values) result.ContinueWith(_ => { }).Wait(); // no process may outlive the folder
+        Directory.Delete(Root, recursive: true);
+    }
 }
 
 /// <summary>
@@ -117,6 +148,7 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
         // Data files: the file, and the line and field where there is one.
         ["data is a folder"] = f => RunData(f, f.Root, "--data", [f.Root, "folder"]),
         ["data missing"] = f => RunData(f, f.Path("missing.jsonl"), "--data", [f.Path("missing.jsonl"), "not found"]),
+        ["data unreadable"] = f => RunData(f, "/proc/self/mem", "/proc/self/mem", ["could not be read"]), // reading it at offset 0 fails (EIO)
         ["data empty"] = f => RunData(f, f.Text("empty.jsonl", ""), f.Path("empty.jsonl"), ["empty"]),
         ["data invalid JSON"] = f => RunData(f, f.WithLine("broken.jsonl", 3, "{\"text\": \"cut"), f.Path("broken.jsonl") + ":3", ["JSON"]),
         ["data is CSV"] = f => RunData(f, f.Text("table.jsonl", "text,label\nhello,1\n"), f.Path("table.jsonl") + ":1", ["JSON"]),
@@ -192,6 +224,14 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
             File.WriteAllBytes(Path.Combine(results, "results.sqlite"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 % 251)).ToArray());
             return new(["report", results], Path.Combine(results, "results.sqlite"), ["SQLite"]);
         },
+        ["report of a store without experiments"] = f =>
+        {
+            var results = f.Path("empty-store");
+            Directory.CreateDirectory(results);
+            File.WriteAllBytes(Path.Combine(results, "results.sqlite"), []);
+            return new(["report", results], Path.Combine(results, "results.sqlite"), ["no finished experiment"]);
+        },
+        ["hf without a folder"] = f => new(["run", "--strong", "hf:", "--out", f.Path("out")], "--strong", ["hf:"]),
         ["report out is a file"] = f =>
         {
             var results = f.Path("store-for-out");
@@ -227,8 +267,8 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
     [MemberData(nameof(Names))]
     public void BadInputEndsWithANamedErrorAndExitCode2(string name)
     {
-        var c = Cases[name](folder);
-        var (exit, stdout, err) = W2sProcess.RunWithin(TimeSpan.FromSeconds(120), c.Environment, c.Args);
+        var (c, result) = folder.Case(name, Cases);
+        var (exit, stdout, err) = result.GetAwaiter().GetResult();
         var context = $"w2s {string.Join(' ', c.Args)}\nexit {exit}\nstderr:\n{err}";
         Assert.True(exit == 2, context);
         Assert.DoesNotContain("   at ", err); // no stack trace

@@ -166,6 +166,16 @@ public sealed class DataFileCheckTests : IDisposable
     }
 
     [Fact]
+    public void AFileThatFailsToReadIsNamed()
+    {
+        // /proc/self/mem opens but reading at offset 0 fails (EIO): an I/O error midway through a file.
+        if (!File.Exists("/proc/self/mem")) return;
+        var e = Assert.Throws<DatasetFormatException>(() => JsonlDataset.Load("/proc/self/mem"));
+        Assert.StartsWith("/proc/self/mem: could not be read", e.Message);
+        Assert.False(PreferenceDataset.IsPreferenceFile("/proc/self/mem"));
+    }
+
+    [Fact]
     public void APreferenceLineWithoutRejectedIsABrokenPairNotAClassificationLine()
     {
         var path = _files.Write("pairs.jsonl", "{\"chosen\": \"good\"}", "{\"chosen\": \"good 2\", \"rejected\": \"bad 2\"}");
