@@ -40,6 +40,7 @@ internal static class CliErrors
     internal static string? Describe(Exception e) => e switch
     {
         UserInputException u => u.Message,
+        WeakToStrong.Sweeps.Slurm.SlurmException s => $"--executor slurm: {s.Message.TrimEnd('.')}.",
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         IOException or UnauthorizedAccessException => FileSystem(e),
         SqliteException { SqliteErrorCode: 13 } s => $"SQLite: {s.Message}. Free some space. {FileProblems.Resume}",

@@ -114,6 +114,10 @@ internal static class OptionChecks
         try
         {
             var spec = ModelCatalog.Get(name);
+            // Engine supervisors start Stockfish at their first input: check now that it is there.
+            if (name.StartsWith("engine-d", StringComparison.Ordinal) && !File.Exists(WeakToStrong.Chess.EngineOptions.DefaultPath))
+                throw new UserInputException("", $"model '{name}' runs Stockfish, which is not at {WeakToStrong.Chess.EngineOptions.DefaultPath}",
+                    "Install it (Debian: apt-get install stockfish).");
             if (name.StartsWith(HuggingFaceCheckpoint.Prefix, StringComparison.Ordinal))
             {
                 TorchRuntime.Initialize(threads);
