@@ -128,6 +128,17 @@ internal static class OptionChecks
         catch (UserInputException e) { throw e.Via(option); }
     }
 
+    /// <summary>Generative finetuning trains a BERT body with masked-LM: other transformers (GPT-2 folders, the chess models) cannot.</summary>
+    public static void GenerativeBody(string option, string name)
+    {
+        var spec = ModelCatalog.Get(name);
+        if (spec is not { Layers: > 0, FrozenBody: false })
+            throw new UserInputException(option, $"needs a transformer strong model (generative finetuning trains its body), not '{name}'");
+        using var model = (spec.Architecture ?? spec.Create)(2);
+        if (model is not BertClassifier)
+            throw new UserInputException(option, $"generative finetuning is masked-LM on a BERT-family encoder; '{name}' is not one");
+    }
+
     public static void Loss(string option, string name)
     {
         try { LossRegistry.Create(name); }

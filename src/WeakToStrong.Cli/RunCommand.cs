@@ -82,12 +82,11 @@ internal static class RunCommand
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");
             OptionChecks.Model("--weak", config.WeakModel, common.Threads);
-            var strongSpec = OptionChecks.Model("--strong", config.StrongModel, common.Threads);
+            OptionChecks.Model("--strong", config.StrongModel, common.Threads);
             foreach (var link in config.BootstrapChain()) OptionChecks.Model("--bootstrap", link, common.Threads);
             if (config.Bootstrap is not null && config.BootstrapChain().Count == 0)
                 throw new UserInputException("--bootstrap", "names no models", "Give intermediate models, weakest first, e.g. --bootstrap minilm-l2,minilm-l4.");
-            if (config.GenerativeFinetuning && strongSpec is not { Layers: > 0, FrozenBody: false })
-                throw new UserInputException("--genft", $"needs a transformer strong model (generative finetuning trains its body), not '{config.StrongModel}'");
+            if (config.GenerativeFinetuning) OptionChecks.GenerativeBody("--genft", config.StrongModel);
             if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             config = config.Resolved();
 

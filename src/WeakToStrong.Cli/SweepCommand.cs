@@ -72,6 +72,10 @@ internal static class SweepCommand
             var folder = slurm ? Path.GetFullPath(r.GetValue(output)!) : r.GetValue(output)!;
             OptionChecks.OutputFolder("--out", folder, create: false);
             foreach (var model in config.Models) OptionChecks.Model("--models", model, common.Threads);
+            // The sweep finetunes every transformer of the ladder generatively: each must be a BERT body.
+            if (config.Generative)
+                foreach (var model in config.Models.Where(m => WeakToStrong.Models.ModelCatalog.Get(m) is { Layers: > 0, FrozenBody: false }))
+                    OptionChecks.GenerativeBody("--genft", model);
 
             var plan = SweepPlan.Create(config, entry =>
             {

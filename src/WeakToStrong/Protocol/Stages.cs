@@ -73,6 +73,8 @@ public static class Stages
         {
             case CheckpointCriterion.WeakAgreement:
                 var validation = labels.Where((_, i) => i % 10 == 9).ToList();
+                if (validation.Count == 0)
+                    throw new UserInputException("--select", $"weak holds out every tenth weak label, but only {labels.Count} are left to train on", "Use more data or a narrower --filter-confident.");
                 var inputs = validation.Select(l => l.Input).ToList();
                 var weak = validation.Select(l => l.HardLabel).ToList();
                 return (labels.Where((_, i) => i % 10 != 9).ToList(), new CheckpointSelection("agreement with held-out weak labels",
