@@ -51,7 +51,7 @@ internal static class RunCommand
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
-            // Every option first, then the data, then the model folders: nothing trains until all of them are good.
+            // Every option and model first, then the data: nothing trains until all of them are good.
             var common = new TrainingOptions(r.GetValue(threads), "--threads", r.GetValue(epochs), r.GetValue(microBatch), r.GetValue(maxTrain), r.GetValue(maxTest),
                 r.GetValue(minGap), r.GetValue(seeds), r.GetValue(seed), "--seeds", "--seed");
             common.Validate();

@@ -5,7 +5,7 @@ namespace WeakToStrong;
 /// is what to fix (a file, file:line or an option such as --weak-lr); the message reads "subject: problem. how to fix".
 /// An empty subject means the caller knows it better (the library sees a model name, the CLI knows it came from
 /// --strong): <see cref="Via"/> adds it. The CLI prints the message without a stack trace and exits 2. It is an
-/// ArgumentException so that callers catching bad arguments keep catching it.
+/// ArgumentException, so callers that catch bad arguments catch it too.
 /// </summary>
 public class UserInputException : ArgumentException
 {
