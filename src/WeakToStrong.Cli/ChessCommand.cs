@@ -21,7 +21,12 @@ internal static class ChessCommand
         pretrain.SetAction(r => CliErrors.Guard(() =>
         {
             var name = r.GetValue(model);
-            var configs = name is null ? ChessModels.Ladder : [ChessModels.Config(name)];
+            OptionChecks.Threads("--threads", r.GetValue(threads));
+            OptionChecks.AtLeast("--steps", r.GetValue(steps), 1);
+            OptionChecks.AtLeast("--games", r.GetValue(games), 1);
+            IReadOnlyList<ChessModelConfig> configs;
+            try { configs = name is null ? ChessModels.Ladder : [ChessModels.Config(name)]; }
+            catch (ArgumentException e) { throw new UserInputException("--model", e.Message); }
             WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
             // Zero-shot puzzle accuracy of the pretrained policy, when the puzzle task is prepared (no finetuning, no labels used).
             var puzzles = WeakToStrong.Data.BuiltinTasks.Exists("chess-puzzles") ? WeakToStrong.Data.BuiltinTasks.Load("chess-puzzles").Test : null;

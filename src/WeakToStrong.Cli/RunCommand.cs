@@ -52,32 +52,80 @@ internal static class RunCommand
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
+            // Every option and model first, then the data: nothing trains until all of them are good.
+            var common = new TrainingOptions(r.GetValue(threads), "--threads", r.GetValue(epochs), r.GetValue(microBatch), r.GetValue(maxTrain), r.GetValue(maxTest),
+                r.GetValue(minGap), r.GetValue(seeds), r.GetValue(seed), "--seeds", "--seed");
+            common.Validate();
+            OptionChecks.LearningRate("--weak-lr", r.GetValue(weakLr));
+            OptionChecks.LearningRate("--strong-lr", r.GetValue(strongLr));
+            var filterSetting = ParseFilter(r.GetValue(filter));
+            var selection = ParseSelection(r.GetValue(select)!);
+            OptionChecks.Loss("--loss", r.GetValue(loss)!);
+            var outDir = r.GetValue(output)!;
+            OptionChecks.OutputFolder("--out", outDir, create: false);
+
             var fields = new JsonlFields(r.GetValue(textField)!, r.GetValue(pairField)!, r.GetValue(labelField)!);
+            foreach (var (option, value) in new[] { ("--text-field", fields.Text), ("--pair-field", fields.TextPair), ("--label-field", fields.Label) })
+                if (string.IsNullOrWhiteSpace(value)) throw new UserInputException(option, "is empty; give the name of a JSON field");
             var dataFile = r.GetValue(data);
-            if (dataFile is null && r.GetValue(test) is not null) throw new ArgumentException("--test needs --data");
-            var taskData = dataFile is null
-                ? BuiltinTasks.Load(r.GetValue(task)!)
-                : PreferenceDataset.IsPreferenceFile(dataFile)
-                    ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test))
-                    : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, r.GetValue(test), fields);
-            var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, r.GetValue(seed), r.GetValue(epochs),
-                32, r.GetValue(microBatch), r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), r.GetValue(minGap),
-                ParseFilter(r.GetValue(filter)), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), ParseSelection(r.GetValue(select)!));
+            var testFile = r.GetValue(test);
+            if (dataFile is null && testFile is not null) throw new UserInputException("--test", "needs --data (a built-in task has its own test set)");
+            if (dataFile is not null && r.GetResult(task) is { Implicit: false })
+                throw new UserInputException("--task", "and --data both name the task; give one", "--task takes a built-in task, --data your own JSONL file.");
+            if (dataFile is not null) OptionChecks.DataFile("--data", dataFile);
+            if (testFile is not null) OptionChecks.DataFile("--test", testFile);
+            if (dataFile is null) OptionChecks.TaskName("--task", r.GetValue(task)!);
+
+            var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, common.FirstSeed, common.Epochs,
+                OptionChecks.BatchSize, common.MicroBatch, r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), common.MinGap,
+                filterSetting, r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), selection);
             config = config with { Bf16 = r.GetValue(bf16), GroupByLength = r.GetValue(groupByLength), MinSteps = r.GetValue(minSteps) };
+            if (config.MinSteps is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {config.MinSteps}");
+            if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
+                throw new UserInputException("--genft-include-test", "needs --genft");
+            OptionChecks.Model("--weak", config.WeakModel, common.Threads);
+            OptionChecks.Model("--strong", config.StrongModel, common.Threads);
+            foreach (var link in config.BootstrapChain()) OptionChecks.Model("--bootstrap", link, common.Threads);
+            if (config.Bootstrap is not null && config.BootstrapChain().Count == 0)
+                throw new UserInputException("--bootstrap", "names no models", "Give intermediate models, weakest first, e.g. --bootstrap minilm-l2,minilm-l4.");
+            if (config.GenerativeFinetuning) OptionChecks.GenerativeBody("--genft", config.StrongModel);
             if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
-            config = config.Resolved(); // also validates the model names before any work
-            WeakToStrong.Losses.LossRegistry.Create(config.Loss);
-            foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
-            int seedCount = r.GetValue(seeds);
-            if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1");
+            config = config.Resolved();
+
+            var taskData = dataFile is null
+                ? Via("--task", () => BuiltinTasks.Load(r.GetValue(task)!))
+                : PreferenceDataset.IsPreferenceFile(dataFile)
+                    ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, testFile)
+                    : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, testFile, fields);
+            DataChecks.Warn(taskData);
+            foreach (var (option, model) in new[] { ("--weak", config.WeakModel), ("--strong", config.StrongModel) }
+                         .Concat(config.BootstrapChain().Select(m => ("--bootstrap", m))))
+                Via(option, () => InputKinds.Require(model, WeakToStrong.Models.ModelCatalog.Get(model).Inputs, taskData.Name, taskData.Inputs));
+            string source = dataFile ?? $"task {taskData.Name}";
+            int seedCount = common.Seeds;
+            var prepared = new Dictionary<int, (ExperimentSplit Split, DataReport Report)>();
+            var warned = new HashSet<string>();
+            for (int s = config.Seed; s < config.Seed + seedCount; s++)
+            {
+                prepared[s] = TaskPreparation.Prepare(taskData, s, common.MaxTrain, common.MaxTest);
+                DataChecks.Measurable(prepared[s].Report, source, common.MaxTrain, common.MaxTest, warned);
+            }
+            // A top probability lies in [1/K, 1], so a window covering all of it leaves the student nothing.
+            if (config.FilterConfident is { } window && window.Low <= 1.0 / taskData.ClassCount && window.High >= 1)
+                throw new UserInputException("--filter-confident", $"{window.Low},{window.High} drops every weak label (with {taskData.ClassCount} classes " +
+                                             $"the top probability always lies in [{1.0 / taskData.ClassCount:G3}, 1])", "Narrow the range, e.g. 0.5,0.75.");
+            int slices = config.BootstrapChain().Count + 1, smallestB = prepared.Values.Min(p => p.Report.TrainB);
+            if (slices > 1 && smallestB / slices < DataChecks.MinHalf / 2)
+                throw new UserInputException("--bootstrap", $"{slices - 1} intermediate models cut half B ({smallestB} examples) into slices of fewer than {DataChecks.MinHalf / 2}",
+                    "Use fewer intermediate models or more data.");
 
             bool quiet = r.GetValue(json);
             var results = new List<ExperimentResult>();
             for (int s = config.Seed; s < config.Seed + seedCount; s++)
             {
                 var seeded = config with { Seed = s };
-                var (split, report) = TaskPreparation.Prepare(taskData, s, r.GetValue(maxTrain), r.GetValue(maxTest));
-                var folder = new RunFolder(Path.Combine(r.GetValue(output)!, RunName(report, seeded)));
+                var (split, report) = prepared[s];
+                var folder = new RunFolder(InsideOut(outDir, RunName(report, seeded)));
                 var result = r.GetValue(force) ? null : folder.TryLoadFinished(seeded, report);
                 if (result is not null)
                 {
@@ -85,10 +133,10 @@ internal static class RunCommand
                 }
                 else
                 {
-                    TorchRuntime.Initialize(r.GetValue(threads));
+                    TorchRuntime.Initialize(common.Threads);
                     if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
                     // Stages are cached beside the run folders, so runs that differ only in the student reuse weak and ceiling.
-                    var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(r.GetValue(output)!, "cache"));
+                    var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(outDir, "cache"));
                     var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
                     folder.Save(fresh, weakLabels, weakCorrect);
                     result = fresh;
@@ -103,7 +151,7 @@ internal static class RunCommand
             if (seedCount > 1)
             {
                 var aggregate = SeedAggregate.Of(results);
-                var summaryFile = Path.Combine(r.GetValue(output)!, RunName(results[0].Data, config, $"seeds{config.Seed}-{config.Seed + seedCount - 1}") + ".json");
+                var summaryFile = InsideOut(outDir, RunName(results[0].Data, config, $"seeds{config.Seed}-{config.Seed + seedCount - 1}") + ".json");
                 AtomicFile.WriteAllText(summaryFile, Json.Serialize(aggregate));
                 if (quiet) Console.WriteLine(Json.Serialize(aggregate));
                 else
@@ -122,17 +170,35 @@ internal static class RunCommand
     private static string RunName(DataReport data, ExperimentConfig c, string? seedPart = null)
     {
         var hash = Hashing.Sha256Hex(StageSpec.CodeVersion + Json.Serialize(c with { Seed = 0 }) + $"|{data.TrainA}|{data.TrainB}|{data.Test}", 4);
-        // hf:/path/to/folder names hold separators: keep the folder name flat.
+        // hf:/path/to/folder names hold separators, and so may a task named after a file: keep the folder name flat.
         static string Flat(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '.' ? ch : '_'));
-        return $"{data.Task}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
+        return $"{Flat(data.Task)}_{Flat(c.WeakModel)}_to_{Flat(c.StrongModel)}_{c.Loss}_{hash}_{seedPart ?? $"seed{c.Seed}"}";
     }
+
+    /// <summary>A path under --out; anything that would land elsewhere is a bug, not a user's choice.</summary>
+    private static string InsideOut(string outDir, string name)
+    {
+        var root = Path.GetFullPath(outDir);
+        var path = Path.GetFullPath(Path.Combine(root, name));
+        if (!path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new InvalidOperationException($"run output {path} would lie outside --out {root}");
+        return Path.Combine(outDir, name);
+    }
+
+    private static T Via<T>(string option, Func<T> load)
+    {
+        try { return load(); }
+        catch (UserInputException e) when (e.Subject.Length == 0) { throw e.Via(option); }
+    }
+
+    private static void Via(string option, Action check) => Via(option, () => { check(); return 0; });
 
     private static CheckpointCriterion ParseSelection(string text) => text switch
     {
         "final" => CheckpointCriterion.Final,
         "weak" => CheckpointCriterion.WeakAgreement,
         "oracle" => CheckpointCriterion.OracleTestAccuracy,
-        _ => throw new ArgumentException($"--select takes final, weak or oracle; got '{text}'"),
+        _ => throw new UserInputException("--select", $"takes final, weak or oracle, not '{text}'"),
     };
 
     private static ConfidenceFilter? ParseFilter(string? text)
@@ -142,6 +208,6 @@ internal static class RunCommand
         if (parts.Length == 2 && double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var low)
             && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var high) && 0 <= low && low <= high && high <= 1)
             return new ConfidenceFilter(low, high);
-        throw new ArgumentException($"--filter-confident takes LOW,HIGH with 0 <= LOW <= HIGH <= 1, e.g. 0.5,0.75; got '{text}'");
+        throw new UserInputException("--filter-confident", $"takes LOW,HIGH with 0 <= LOW <= HIGH <= 1, e.g. 0.5,0.75, not '{text}'");
     }
 }

@@ -50,27 +50,57 @@ internal static class SweepCommand
         command.SetAction(r => CliErrors.Guard(() =>
         {
             bool slurm = r.GetValue(executor) == "slurm";
-            var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), r.GetValue(seeds),
-                r.GetValue(firstSeed), r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(epochs),
-                r.GetValue(microBatch), r.GetValue(minGap), r.GetValue(probe), r.GetValue(groupByLength));
-            var plan = SweepPlan.Create(config, LoadTask);
+            bool dry = r.GetValue(dryRun);
+            // Every option first, then the model folders and the data: nothing trains until all of them are good.
+            // With Slurm, each stage's torch threads are its CPUs.
+            var common = new TrainingOptions(slurm ? r.GetValue(cpus) : r.GetValue(threads), slurm ? "--cpus-per-task" : "--threads", r.GetValue(epochs),
+                r.GetValue(microBatch), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(minGap), r.GetValue(seeds), r.GetValue(firstSeed), "--seeds", "--first-seed");
+            common.Validate();
+            OptionChecks.AtLeast("--bootstrap", r.GetValue(bootstrap), 0);
+            var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), common.Seeds,
+                common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, common.Epochs,
+                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength));
+            if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "names no task", "Give built-in task names or .jsonl files, comma-separated.");
+            if (config.Models.Count == 0) throw new UserInputException("--models", "names no model", "Give the ladder, weakest first, e.g. --models bow,minilm-l1.");
+            if (config.Losses.Count == 0) throw new UserInputException("--losses", "names no loss", "`w2s losses` lists them.");
+            foreach (var entry in config.Tasks)
+            {
+                if (IsFile(entry)) OptionChecks.DataFile("--tasks", entry);
+                else OptionChecks.TaskName("--tasks", entry);
+            }
+            foreach (var loss in config.Losses) OptionChecks.Loss("--losses", loss);
             var folder = slurm ? Path.GetFullPath(r.GetValue(output)!) : r.GetValue(output)!;
+            OptionChecks.OutputFolder("--out", folder, create: false);
+            foreach (var model in config.Models) OptionChecks.Model("--models", model, common.Threads);
+            // The sweep finetunes every transformer of the ladder generatively: each must be a BERT body.
+            if (config.Generative)
+                foreach (var model in config.Models.Where(m => WeakToStrong.Models.ModelCatalog.Get(m) is { Layers: > 0, FrozenBody: false }))
+                    OptionChecks.GenerativeBody("--genft", model);
+
+            var plan = SweepPlan.Create(config, entry =>
+            {
+                var task = LoadTask(entry);
+                DataChecks.Warn(task);
+                return task;
+            });
+            var warned = new HashSet<string>();
+            foreach (var ((task, _), data) in plan.Data)
+                DataChecks.Measurable(data.Report, IsFile(task) ? task : $"task {task}", common.MaxTrain, common.MaxTest, warned);
             var cache = new StageCache(Path.Combine(folder, "cache"));
             bool quiet = r.GetValue(json);
-            if (r.GetValue(dryRun))
+            if (dry)
             {
                 PrintPlan(plan, cache, quiet, slurm);
                 return 0;
             }
-            Directory.CreateDirectory(folder);
             SweepManifest.Of(plan, ["w2s", .. Environment.GetCommandLineArgs().Skip(1)], slurm ? "slurm" : "local").Save(folder);
-            var store = new ResultStore(Path.Combine(folder, "results.sqlite"));
+            // The store mirrors the cache: a damaged one is moved aside and rebuilt, as docs/sweeps.md promises.
+            var store = ResultStore.OpenOrReplace(Path.Combine(folder, "results.sqlite"), m => Console.Error.WriteLine("w2s: warning: " + m));
             var console = new SweepConsole(quiet);
             SlurmExecutor? cluster = null;
             ISweepExecutor runner;
             if (slurm)
             {
-                if (r.GetValue(cpus) < 1) throw new ArgumentException("--cpus-per-task must be at least 1");
                 var options = new SlurmOptions(r.GetValue(w2sCommand) is { } given ? List(given, ' ') : ThisProgram(), r.GetValue(partition), r.GetValue(time),
                     r.GetValue(cpus), r.GetValue(memory), r.GetValue(sbatch) ?? []);
                 runner = cluster = new SlurmExecutor(folder, options, store) { Wait = !r.GetValue(noWait) };
@@ -79,7 +109,7 @@ internal static class SweepCommand
             {
                 if (new Option[] { partition, time, memory, sbatch, w2sCommand, noWait }.Any(o => r.GetResult(o) is { Implicit: false }))
                     Console.Error.WriteLine("w2s: note: --partition, --time, --mem, --sbatch, --w2s and --no-wait apply only with --executor slurm");
-                TorchRuntime.Initialize(r.GetValue(threads));
+                TorchRuntime.Initialize(common.Threads);
                 runner = new SweepRunner(cache, store);
             }
             var outcome = runner.Run(plan, console, console);
@@ -121,7 +151,7 @@ internal static class SweepCommand
     /// <summary>How to start this very program on a compute node: the apphost, or `dotnet w2s.dll`.</summary>
     private static IReadOnlyList<string> ThisProgram()
     {
-        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell this program's path: give --w2s");
+        var process = Environment.ProcessPath ?? throw new UserInputException("--w2s", "is needed here: this program cannot tell its own path");
         return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(SweepCommand).Assembly.Location] : [process];
     }
 
@@ -162,10 +192,14 @@ internal static class SweepCommand
     }
 
     /// <summary>A --tasks entry: a JSONL file (preference pairs or labelled texts) or a built-in task. (The plan names the task by the entry as given.)</summary>
-    internal static TaskData LoadTask(string name) =>
-        !IsFile(name) ? BuiltinTasks.Load(name)
-        : PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
-        : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
+    internal static TaskData LoadTask(string name)
+    {
+        if (IsFile(name))
+            return PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
+                : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
+        try { return BuiltinTasks.Load(name); }
+        catch (UserInputException e) when (e.Subject.Length == 0) { throw e.Via("--tasks"); }
+    }
 
     internal static bool IsFile(string entry) => entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 

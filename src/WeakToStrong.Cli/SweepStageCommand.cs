@@ -27,16 +27,17 @@ internal static class SweepStageCommand
         command.SetAction(r => CliErrors.Guard(() =>
         {
             var results = r.GetValue(folder)!;
+            OptionChecks.Threads("--threads", r.GetValue(threads));
             var sub = SlurmSubmission.Load(SlurmSubmission.FolderOf(results, r.GetValue(submission)));
             int a = r.GetValue(array), i = r.GetValue(index);
             if (a < 0 || a >= sub.Arrays.Count || i < 0 || i >= sub.Arrays[a].Keys.Count)
-                throw new ArgumentException($"submission {sub.Number} has no array task {a}_{i}");
+                throw new UserInputException("--array/--index", $"submission {sub.Number} has no array task {a}_{i}");
             var spec = sub.Stage(sub.Arrays[a].Keys[i]);
             Console.Error.WriteLine($"w2s sweep-stage: {spec.Describe()} [{spec.Key}] on {Environment.MachineName}, {DateTime.UtcNow:u}");
             // The plan names a task by its --tasks entry (stage keys include it), so a relative file is found from the
             // submitting directory rather than renamed to an absolute path.
             var entry = sub.Config.Tasks.FirstOrDefault(t => t == spec.Task)
-                        ?? throw new InvalidOperationException($"task {spec.Task} is not in the submission's configuration");
+                        ?? throw new UserInputException(sub.Folder, $"task {spec.Task} is not in the submission's configuration (damaged submission?)");
             var task = SweepCommand.IsFile(entry)
                 ? SweepCommand.LoadTask(Path.Combine(sub.WorkingDirectory, entry))
                 : SweepCommand.LoadTask(entry);

@@ -248,11 +248,11 @@ public sealed class HuggingFaceCheckpointTests(ITestOutputHelper output) : IDisp
     [Fact]
     public void ErrorsNameTheMissingFileTheArchitectureAndTheTensor()
     {
-        var missing = Assert.Throws<FileNotFoundException>(() => ModelCatalog.Get("hf:" + _dir));
+        var missing = Assert.Throws<UserInputException>(() => ModelCatalog.Get("hf:" + _dir));
         Assert.Contains("config.json", missing.Message);
 
         File.WriteAllText(Path.Combine(_dir, "config.json"), """{"model_type": "llama"}""");
-        var unknown = Assert.Throws<NotSupportedException>(() => ModelCatalog.Get("hf:" + _dir));
+        var unknown = Assert.Throws<UserInputException>(() => ModelCatalog.Get("hf:" + _dir));
         Assert.Contains("llama", unknown.Message);
         Assert.Contains("bert, gpt2", unknown.Message);
 
@@ -262,13 +262,13 @@ public sealed class HuggingFaceCheckpointTests(ITestOutputHelper output) : IDisp
         var state = SafeTensors.Read(Path.Combine(_dir, "model.safetensors"));
         state["encoder.layer.1.intermediate.dense.weight"] = zeros(65, 32);
         SafeTensors.Write(Path.Combine(_dir, "model.safetensors"), state);
-        var shape = Assert.Throws<InvalidDataException>(() => HuggingFaceCheckpoint.LoadBert(_dir));
+        var shape = Assert.Throws<UserInputException>(() => HuggingFaceCheckpoint.LoadBert(_dir));
         Assert.Contains("encoder.layer.1.intermediate.dense.weight", shape.Message);
         Assert.Contains("[65, 32]", shape.Message);
         Assert.Contains("[64, 32]", shape.Message);
 
         File.Delete(Path.Combine(_dir, "model.safetensors"));
-        var noWeights = Assert.Throws<FileNotFoundException>(() => HuggingFaceCheckpoint.LoadBert(_dir));
+        var noWeights = Assert.Throws<UserInputException>(() => HuggingFaceCheckpoint.LoadBert(_dir));
         Assert.Contains("model.safetensors", noWeights.Message);
     }
 }

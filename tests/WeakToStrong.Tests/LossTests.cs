@@ -111,7 +111,7 @@ public class LossTests
     public void RegistryKnowsEveryLossAndRejectsUnknownNames()
     {
         foreach (var name in LossRegistry.Names) Assert.Equal(name.StartsWith("logconf-0") ? "logconf" : name, LossRegistry.Create(name).Name);
-        var e = Assert.Throws<ArgumentException>(() => LossRegistry.Create("nope"));
+        var e = Assert.ThrowsAny<ArgumentException>(() => LossRegistry.Create("nope"));
         Assert.Contains("xent", e.Message);
     }
 

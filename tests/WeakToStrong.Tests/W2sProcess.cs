@@ -8,9 +8,13 @@ internal static class W2sProcess
     public static (int Exit, string Out, string Err) Run(params string[] args) => RunWithin(Timeout.InfiniteTimeSpan, args);
 
     /// <summary>As <see cref="Run"/>, but a process still running after <paramref name="timeout"/> is killed and the test fails.</summary>
-    public static (int Exit, string Out, string Err) RunWithin(TimeSpan timeout, params string[] args)
+    public static (int Exit, string Out, string Err) RunWithin(TimeSpan timeout, params string[] args) => RunWithin(timeout, null, args);
+
+    /// <summary>As <see cref="RunWithin(TimeSpan, string[])"/>, with extra environment variables for the process.</summary>
+    public static (int Exit, string Out, string Err) RunWithin(TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "w2s.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

@@ -35,8 +35,21 @@ public static class BuiltinTasks
 
     public static bool Exists(string name, string? dataRoot = null) => Names(dataRoot).Contains(name);
 
+    /// <summary>Task names are names, never paths: they are looked up under the data folders and name output folders.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name.Trim('.').Length > 0;
+
+    /// <summary>Throws unless <paramref name="name"/> can be a task name (see <see cref="IsValidName"/>).</summary>
+    public static void RequireName(string name, string subject = "")
+    {
+        if (!IsValidName(name))
+            throw new UserInputException(subject, $"'{name}' is not a task name (task names are letters, digits, '-', '_' and '.', without folders)",
+                "`w2s tasks` lists the built-in tasks; give your own data as a file with --data FILE.jsonl (or a .jsonl entry in --tasks).");
+    }
+
     public static TaskData Load(string name, string? dataRoot = null)
     {
+        RequireName(name);
         var names = Names(dataRoot);
         var dir = Folder(name, dataRoot);
         if (dir is null)
@@ -46,18 +59,41 @@ public static class BuiltinTasks
             var buildable = Tasks.TaskRegistry.Find(name) is not null
                 ? $" Task '{name}' is not prepared yet: run `w2s data prepare {name}`."
                 : "";
-            throw new ArgumentException(
-                $"Unknown built-in task '{name}'.{buildable} Available tasks: {available}. " +
-                "For your own data, load a JSONL file (one {\"text\", \"label\"} object per line).", nameof(name));
+            throw new UserInputException("", $"Unknown built-in task '{name}'.{buildable} Available tasks: {available}",
+                "For your own data, give a JSONL file (one {\"text\", \"label\"} object per line) with --data.");
         }
         var metaPath = Path.Combine(dir, "task.json");
-        using var meta = JsonDocument.Parse(File.ReadAllBytes(metaPath));
-        var m = meta.RootElement;
-        string[]? classes = m.TryGetProperty("classes", out var c) ? c.EnumerateArray().Select(x => x.GetString()!).ToArray() : null;
-        string provenance = m.TryGetProperty("provenance", out var p) ? p.GetString()! : $"built-in task {name}";
-        string inputs = m.TryGetProperty("inputs", out var i) ? i.GetString()! : InputKinds.Text;
+        var (classes, provenance, inputs) = ReadMeta(metaPath, name);
         var test = Path.Combine(dir, "test.jsonl");
         return JsonlDataset.LoadTask(name, Path.Combine(dir, "train.jsonl"), File.Exists(test) ? test : null,
             classNames: classes, provenance: provenance) with { Inputs = inputs };
+    }
+
+    /// <summary>task.json's classes, provenance and inputs, with errors that name the file and the field.</summary>
+    private static (string[]? Classes, string Provenance, string Inputs) ReadMeta(string path, string name)
+    {
+        string Fix(string what) => Tasks.TaskRegistry.Find(name) is null ? $"{what}; restore or rewrite the file."
+            : $"{what}; rebuild the task with `w2s data prepare {name} --force`, or restore the file.";
+        JsonDocument meta;
+        try { meta = JsonDocument.Parse(File.ReadAllBytes(path)); }
+        catch (JsonException e)
+        {
+            throw new DatasetFormatException(path, null, null, Fix($"is not valid JSON ({e.Message.Split(" Path:")[0]})"), e);
+        }
+        using (meta)
+        {
+            var m = meta.RootElement;
+            if (m.ValueKind != JsonValueKind.Object) throw new DatasetFormatException(path, null, null, Fix("is not a JSON object"));
+            string? Text(string field, string fallback) => !m.TryGetProperty(field, out var v) ? fallback
+                : v.ValueKind == JsonValueKind.String ? JsonlLines.String(v, path, null, field) : throw new DatasetFormatException(path, null, field, Fix("must be a string"));
+            string[]? classes = null;
+            if (m.TryGetProperty("classes", out var c))
+            {
+                if (c.ValueKind != JsonValueKind.Array || c.GetArrayLength() < 2 || c.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
+                    throw new DatasetFormatException(path, null, "classes", Fix("must be a list of at least two class names"));
+                classes = c.EnumerateArray().Select(x => JsonlLines.String(x, path, null, "classes")).ToArray();
+            }
+            return (classes, Text("provenance", $"built-in task {name}")!, Text("inputs", InputKinds.Text)!);
+        }
     }
 }

@@ -26,8 +26,8 @@ public static class InputKinds
     public static void Require(string model, string modelInputs, string task, string taskInputs)
     {
         if (!Accepts(modelInputs, taskInputs))
-            throw new ArgumentException(
-                $"Model '{model}' reads {modelInputs} inputs, but task '{task}' has {taskInputs} inputs. " +
+            throw new UserInputException("",
+                $"Model '{model}' reads {modelInputs} inputs, but task '{task}' has {taskInputs} inputs.",
                 $"Pick models listed for {taskInputs} by `w2s models`.");
     }
 }

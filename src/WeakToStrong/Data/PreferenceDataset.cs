@@ -31,30 +31,36 @@ public static class PreferenceDataset
 {
     public static readonly string[] ClassNames = ["second preferred", "first preferred"];
 
-    /// <summary>Whether a JSONL file holds preferences: its first non-blank line has "chosen" and "rejected".</summary>
+    /// <summary>
+    /// Whether a JSONL file holds preferences: its first non-blank line has "chosen" or "rejected" (a line with only one
+    /// of them is a broken preference pair, which <see cref="Read"/> reports, not a classification example).
+    /// </summary>
     public static bool IsPreferenceFile(string path)
     {
         if (!File.Exists(path)) return false;
-        var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        string? first;
+        try { first = JsonlLines.Open(path).Read().Select(l => l.Text).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l)); }
+        catch (DatasetFormatException) { return false; } // unreadable: the loader says why
         if (first is null) return false;
         try
         {
             using var doc = JsonDocument.Parse(first);
             return doc.RootElement.ValueKind == JsonValueKind.Object
-                   && doc.RootElement.TryGetProperty("chosen", out _) && doc.RootElement.TryGetProperty("rejected", out _);
+                   && (doc.RootElement.TryGetProperty("chosen", out _) || doc.RootElement.TryGetProperty("rejected", out _));
         }
         catch (JsonException) { return false; }
+        catch (InvalidOperationException e) when (JsonlLines.IsUnreadableText(e)) { return false; } // the loader names the line
     }
 
-    public static IReadOnlyList<Preference> Read(string path)
+    public static IReadOnlyList<Preference> Read(string path) => Read(path, []);
+
+    private static IReadOnlyList<Preference> Read(string path, List<string> warnings)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: preference file not found.", path);
+        var lines = JsonlLines.Open(path, "preference file");
         var pairs = new List<Preference>();
-        int lineNo = 0;
         bool? withPrompt = null;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in lines.Read())
         {
-            lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement root;
             try { root = JsonDocument.Parse(line).RootElement; }
@@ -65,15 +71,20 @@ public static class PreferenceDataset
             }
             if (root.ValueKind != JsonValueKind.Object)
                 throw new DatasetFormatException(path, lineNo, null, "expected a JSON object with \"chosen\" and \"rejected\".");
-            string? prompt = root.TryGetProperty("prompt", out var p) ? Text(path, lineNo, "prompt", p) : null;
-            withPrompt ??= prompt is not null;
-            if (withPrompt != (prompt is not null))
-                throw new DatasetFormatException(path, lineNo, "prompt", "some lines have a prompt and others not; use one layout per file.");
-            string chosen = Required(path, lineNo, root, "chosen"), rejected = Required(path, lineNo, root, "rejected");
-            if (chosen == rejected)
-                throw new DatasetFormatException(path, lineNo, "rejected", "is identical to 'chosen', so the pair states no preference; remove the line.");
-            pairs.Add(new Preference(prompt, chosen, rejected));
+            try
+            {
+                string? prompt = root.TryGetProperty("prompt", out var p) ? Text(path, lineNo, "prompt", p) : null;
+                withPrompt ??= prompt is not null;
+                if (withPrompt != (prompt is not null))
+                    throw new DatasetFormatException(path, lineNo, "prompt", "some lines have a prompt and others not; use one layout per file.");
+                string chosen = Required(path, lineNo, root, "chosen"), rejected = Required(path, lineNo, root, "rejected");
+                if (chosen == rejected)
+                    throw new DatasetFormatException(path, lineNo, "rejected", "is identical to 'chosen', so the pair states no preference; remove the line.");
+                pairs.Add(new Preference(prompt, chosen, rejected));
+            }
+            catch (InvalidOperationException e) when (JsonlLines.IsUnreadableText(e)) { throw JsonlLines.NotText(path, lineNo, null, e); }
         }
+        if (lines.Warning is { } invalid) warnings.Add(invalid);
         if (pairs.Count == 0)
             throw new DatasetFormatException(path, null, null, "no preference pairs (the file has no non-blank lines).");
         return pairs;
@@ -83,22 +94,32 @@ public static class PreferenceDataset
     public static TaskData LoadTask(string name, string trainPath, string? testPath = null, string? provenance = null)
     {
         var notes = new List<string>();
-        var train = Examples(trainPath, notes);
+        var warnings = new List<string>();
+        var train = Examples(trainPath, notes, warnings);
         List<Example>? test = null;
         if (testPath is not null)
         {
-            test = Examples(testPath, notes);
+            if (!IsPreferenceFile(testPath) && File.Exists(testPath))
+                throw new DatasetFormatException(testPath, null, null,
+                    $"holds no preference pairs (its first line has neither \"chosen\" nor \"rejected\"), but the train file {trainPath} does; " +
+                    "give a test file of the same kind.");
+            test = Examples(testPath, notes, warnings);
             var testIds = test.Select(e => e.Id).ToHashSet();
             int before = train.Count;
             train.RemoveAll(e => testIds.Contains(e.Id));
+            if (train.Count == 0)
+                throw new DatasetFormatException(trainPath, null, null,
+                    $"every one of its {before} pairs also occurs in the test file {testPath}, so nothing is left to train on; give a different test file.");
             if (train.Count < before) notes.Add($"{trainPath}: dropped {before - train.Count} pairs that also occur in {testPath}");
         }
-        return new TaskData(name, ClassNames, train, test, provenance ?? $"preference JSONL {trainPath}", notes) { Inputs = InputKinds.Preference };
+        notes.AddRange(warnings.Select(w => "warning: " + w));
+        return new TaskData(name, ClassNames, train, test, provenance ?? $"preference JSONL {trainPath}", notes)
+            { Inputs = InputKinds.Preference, Warnings = warnings };
     }
 
-    private static List<Example> Examples(string path, List<string> notes)
+    private static List<Example> Examples(string path, List<string> notes, List<string> warnings)
     {
-        var all = Read(path).Select(p => p.ToExample()).ToList();
+        var all = Read(path, warnings).Select(p => p.ToExample()).ToList();
         var unique = all.DistinctBy(e => e.Id).ToList();
         if (unique.Count < all.Count) notes.Add($"{path}: dropped {all.Count - unique.Count} duplicate pairs");
         return unique;
@@ -115,7 +136,7 @@ public static class PreferenceDataset
     {
         if (value.ValueKind != JsonValueKind.String)
             throw new DatasetFormatException(path, line, field, $"must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}.");
-        var s = value.GetString()!;
+        var s = JsonlLines.String(value, path, line, field);
         if (string.IsNullOrWhiteSpace(s)) throw new DatasetFormatException(path, line, field, "is empty.");
         return s;
     }

@@ -17,4 +17,7 @@ public sealed record TaskData(
 
     /// <summary>What the inputs are (<see cref="InputKinds"/>); text unless task.json says otherwise.</summary>
     public string Inputs { get; init; } = InputKinds.Text;
+
+    /// <summary>What the loader found suspicious but used (also in Notes); the CLI shows these before any training.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -24,5 +24,5 @@ public static class LossRegistry
     public static ILoss Create(string name) =>
         Losses.TryGetValue(name, out var entry)
             ? entry.Create()
-            : throw new ArgumentException($"Unknown loss '{name}'. Available: {string.Join(", ", Losses.Keys)}.");
+            : throw new UserInputException("", $"Unknown loss '{name}'. Available: {string.Join(", ", Losses.Keys)}.");
 }

@@ -17,12 +17,14 @@ internal sealed class CheckpointWeights
         _tensors = tensors;
         Source = source;
         var hit = tensors.Keys.Where(k => k == anchor || k.EndsWith("." + anchor, StringComparison.Ordinal)).OrderBy(k => k.Length).FirstOrDefault()
-            ?? throw new InvalidDataException($"{source} has no tensor '{anchor}' (under any prefix); is it the right architecture? " +
-                                              $"It has {tensors.Count} tensors, e.g. {string.Join(", ", tensors.Keys.Take(5))}.");
+            ?? throw new UserInputException(source, $"has no tensor '{anchor}' (under any prefix); is it the right architecture? " +
+                                                    $"It has {tensors.Count} tensors, e.g. {string.Join(", ", tensors.Keys.Take(5))}");
         _prefix = hit[..^anchor.Length];
     }
 
     public string Source { get; }
+
+    private const string Mismatch = "The sizes in config.json (layers, widths, vocabulary) must be those of the weights: check that both files belong to the same model.";
 
     public bool Contains(string name) => _tensors.ContainsKey(_prefix + name);
 
@@ -30,10 +32,10 @@ internal sealed class CheckpointWeights
     public Tensor Get(string name, params long[] shape)
     {
         if (!_tensors.TryGetValue(_prefix + name, out var value))
-            throw new InvalidDataException($"{Source} has no tensor '{_prefix + name}'.");
+            throw new UserInputException(Source, $"has no tensor '{_prefix + name}'", Mismatch);
         if (!value.shape.SequenceEqual(shape))
-            throw new InvalidDataException(
-                $"{Source}: tensor '{_prefix + name}' has shape [{string.Join(", ", value.shape)}], the model expects [{string.Join(", ", shape)}].");
+            throw new UserInputException(Source,
+                $"tensor '{_prefix + name}' has shape [{string.Join(", ", value.shape)}], the model expects [{string.Join(", ", shape)}]", Mismatch);
         return value.to_type(ScalarType.Float32);
     }
 }

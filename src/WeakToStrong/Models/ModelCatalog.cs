@@ -66,7 +66,7 @@ public static class ModelCatalog
         name.StartsWith(HuggingFaceCheckpoint.Prefix, StringComparison.Ordinal)
             ? HuggingFaceCheckpoint.Spec(name[HuggingFaceCheckpoint.Prefix.Length..])
             : All.Concat(TestRungs).FirstOrDefault(m => m.Name == name)
-              ?? throw new ArgumentException(
+              ?? throw new UserInputException("",
                   $"Unknown model '{name}'. Available: {string.Join(", ", All.Select(m => m.Name))}, or hf:/path/to/folder for a local Hugging Face checkpoint.");
 
     /// <summary>Position in the ladder (weakest first).</summary>

@@ -22,24 +22,23 @@ public static class SafeTensors
         var lengthBytes = new byte[8];
         if (fileLength < 8 || RandomAccess.Read(file, lengthBytes, 0) != 8) throw Bad(path, "shorter than its 8-byte header length");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
-        if (headerLength <= 0 || 8 + headerLength > fileLength) throw Bad(path, $"header length {headerLength} does not fit the file ({fileLength} bytes)");
+        if (headerLength <= 0 || headerLength > fileLength - 8 || headerLength > 1 << 30) throw Bad(path, $"header length {headerLength} does not fit the file ({fileLength} bytes)");
         var headerBytes = new byte[headerLength];
         RandomAccess.Read(file, headerBytes, 8);
         JsonObject header;
-        try { header = JsonNode.Parse(headerBytes)!.AsObject(); }
-        catch (JsonException e) { throw Bad(path, "its header is not JSON: " + e.Message); }
+        try { header = JsonNode.Parse(headerBytes) as JsonObject ?? throw Bad(path, "its header is not a JSON object"); }
+        catch (JsonException e) { throw Bad(path, "its header is not JSON: " + e.Message.Split(" Path:")[0]); }
 
         long dataStart = 8 + headerLength;
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__") continue;
-            string dtype = node!["dtype"]!.GetValue<string>();
-            long[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+            var (dtype, shape, offsets) = Entry(path, name, node);
             long count = shape.Aggregate(1L, (a, d) => a * d), bytes = offsets[1] - offsets[0];
-            if (offsets[0] < 0 || dataStart + offsets[1] > fileLength || bytes != count * ElementSize(dtype, name, path))
-                throw Bad(path, $"tensor '{name}' ({dtype} [{string.Join(",", shape)}]) has byte range [{offsets[0]}, {offsets[1]}) that does not match its shape or the file");
+            if (offsets[0] < 0 || bytes < 0 || offsets[1] > fileLength - dataStart || bytes != count * ElementSize(dtype, name, path))
+                throw Bad(path, $"tensor '{name}' ({dtype} [{string.Join(",", shape)}]) has byte range [{offsets[0]}, {offsets[1]}) that does not match its shape or the file " +
+                                $"({fileLength} bytes; a file cut short ends before its last tensors)");
             var raw = new byte[bytes];
             RandomAccess.Read(file, raw, dataStart + offsets[0]);
             result[name] = ToTensor(raw, dtype, shape);
@@ -109,5 +108,17 @@ public static class SafeTensors
         }
     }
 
-    private static InvalidDataException Bad(string path, string what) => new($"{path} is not a valid safetensors file: {what}.");
+    /// <summary>One header entry: {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}.</summary>
+    private static (string Dtype, long[] Shape, long[] Offsets) Entry(string path, string name, JsonNode? node)
+    {
+        static long[]? Longs(JsonNode? n) => n is JsonArray a && a.All(x => x is JsonValue v && v.TryGetValue<long>(out var l) && l >= 0)
+            ? a.Select(x => x!.GetValue<long>()).ToArray() : null;
+        if (node is JsonObject o && o["dtype"] is JsonValue d && d.TryGetValue<string>(out var dtype)
+            && Longs(o["shape"]) is { } shape && Longs(o["data_offsets"]) is { Length: 2 } offsets)
+            return (dtype, shape, offsets);
+        throw Bad(path, $"header entry '{name}' lacks a dtype, a shape of non-negative sizes or two data offsets");
+    }
+
+    private static UserInputException Bad(string path, string what) =>
+        new(path, $"is not a valid safetensors file: {what}", "The file is damaged or incomplete: download or export it again.");
 }

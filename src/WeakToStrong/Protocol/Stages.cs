@@ -73,6 +73,8 @@ public static class Stages
         {
             case CheckpointCriterion.WeakAgreement:
                 var validation = labels.Where((_, i) => i % 10 == 9).ToList();
+                if (validation.Count == 0)
+                    throw new UserInputException("--select", $"weak holds out every tenth weak label, but only {labels.Count} are left to train on", "Use more data or a narrower --filter-confident.");
                 var inputs = validation.Select(l => l.Input).ToList();
                 var weak = validation.Select(l => l.HardLabel).ToList();
                 return (labels.Where((_, i) => i % 10 != 9).ToList(), new CheckpointSelection("agreement with held-out weak labels",
@@ -138,7 +140,8 @@ public static class Stages
 
     /// <summary>Targets are distributions over all classes, so their length is the class count.</summary>
     private static int ClassesOf(IReadOnlyList<TrainingExample> data) =>
-        data.Count > 0 ? data[0].Target.Length : throw new ArgumentException("no training examples (did the confidence filter drop them all?)");
+        data.Count > 0 ? data[0].Target.Length
+            : throw new UserInputException("--filter-confident", "dropped every weak label, so the student has nothing to train on", "Narrow the range.");
 
     private static IReadOnlyList<TrainingExample> ToTraining(IReadOnlyList<WeakLabel> labels) =>
         labels.Select(l => new TrainingExample(l.Input, l.Probabilities)).ToList();

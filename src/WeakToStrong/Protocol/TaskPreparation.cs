@@ -18,6 +18,10 @@ public static class TaskPreparation
             test = balancedTest;
         }
         var split = Splitter.Split(pool, test, new SplitOptions(seed, MaxTrain: maxTrain, MaxTest: maxTest));
+        if (split.A.Count == 0 || split.B.Count == 0 || split.Test.Count == 0)
+            throw new UserInputException(task.Name, $"too few examples to split: half A {split.A.Count}, half B {split.B.Count}, test {split.Test.Count} " +
+                                                    $"(from {task.Train.Count} training{(task.Test is null ? "" : $" and {task.Test.Count} test")} examples)",
+                "Give more examples, or raise --max-train / --max-test.");
         notes.AddRange(split.Notes);
         var testLabels = split.Test.Select(e => e.Label).ToList();
         var report = new DataReport(task.Name, task.ClassCount, task.ClassNames, split.A.Count, split.B.Count, split.Test.Count,

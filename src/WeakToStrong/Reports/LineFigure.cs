@@ -53,7 +53,10 @@ public static class LineFigure
         if (yLimits is { } lim) plot.Axes.SetLimitsY(lim.Low, lim.High);
         plot.Legend.FontSize = 12;
         plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, 1100, 600);
+        // Rendered in memory and written atomically, so a full disk leaves no half-written PNG.
+        using var image = plot.GetImage(1100, 600);
+        var png = image.GetImageBytes(ImageFormat.Png, 100);
+        Results.AtomicFile.Write(path, stream => stream.Write(png));
     }
 
     /// <summary>Y limits that show every band with a margin, clipped to [clipLow, clipHigh].</summary>

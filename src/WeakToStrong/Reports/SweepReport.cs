@@ -15,7 +15,9 @@ public static class SweepReport
 {
     public static IReadOnlyList<string> Write(IReadOnlyList<ResultRow> rows, IReadOnlyList<GroundTruthRow> groundTruth, string folder)
     {
-        if (rows.Count == 0) throw new InvalidOperationException("the results store has no finished experiments yet");
+        if (rows.Count == 0)
+            throw new UserInputException("results store", "has no finished experiments yet",
+                "Run the sweep until at least one experiment has all its stages (`w2s status` shows them).");
         Directory.CreateDirectory(folder);
         var blocks = Blocks(rows, groundTruth);
         var md = new StringBuilder("# Weak-to-strong sweep report\n\n");

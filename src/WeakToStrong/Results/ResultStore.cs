@@ -16,12 +16,15 @@ public sealed class ResultStore
 {
     private readonly string connectionString;
 
+    /// <summary>Opens (or creates) the store; a file that is not a readable store is an error naming it.</summary>
     public ResultStore(string path)
     {
         Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        if (Directory.Exists(path)) throw new UserInputException(path, "is a folder, not a results store", "Move it away: the sweep writes its SQLite store here.");
+        try { Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!); }
+        catch (Exception e) when (FileProblems.IsFileSystem(e)) { throw FileProblems.Writing(path, e); }
         connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 60, Pooling = false }.ToString();
-        Execute("""
+        Guarded(() => Execute("""
             CREATE TABLE IF NOT EXISTS runs (
               task TEXT NOT NULL, seed INTEGER NOT NULL, weak TEXT NOT NULL, strong TEXT NOT NULL, loss TEXT NOT NULL,
               variant TEXT NOT NULL, settings TEXT NOT NULL, method TEXT NOT NULL,
@@ -33,15 +36,69 @@ public sealed class ResultStore
               task TEXT NOT NULL, seed INTEGER NOT NULL, model TEXT NOT NULL, role TEXT NOT NULL, generative INTEGER NOT NULL,
               stage_key TEXT NOT NULL, test_acc REAL, row_json TEXT NOT NULL, updated_utc TEXT NOT NULL,
               PRIMARY KEY (stage_key));
-            """);
+            """));
     }
+
+    /// <summary>
+    /// The store a sweep writes to. The store only mirrors the stage cache, so a damaged one (garbage, cut short) is moved
+    /// aside with a warning and a new one is started; the sweep then refills it from the cache.
+    /// </summary>
+    public static ResultStore OpenOrReplace(string path, Action<string>? warn = null)
+    {
+        try { return new ResultStore(path); }
+        catch (UserInputException e) when (e.InnerException is SqliteException { SqliteErrorCode: NotADatabase or Corrupt })
+        {
+            var aside = $"{path}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmss}";
+            try
+            {
+                File.Move(path, aside);
+                foreach (var suffix in new[] { "-wal", "-shm", "-journal" })
+                    if (File.Exists(path + suffix)) File.Move(path + suffix, aside + suffix);
+            }
+            catch (Exception io) when (FileProblems.IsFileSystem(io)) { throw FileProblems.Writing(path, io); }
+            warn?.Invoke($"{path}: not a readable SQLite database ({e.InnerException!.Message}); moved to {aside} and rebuilt from the stage cache.");
+            return new ResultStore(path);
+        }
+    }
+
+    private const int NotADatabase = 26, Corrupt = 11;
+
+    /// <summary>SQLite failures the user can fix (a full disk, a damaged or read-only file, a lock held too long) as errors naming the store.</summary>
+    private T Guarded<T>(Func<T> work)
+    {
+        try { return work(); }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 8 or 10 or 13 or 14 or Corrupt or NotADatabase)
+        {
+            string problem = e.SqliteErrorCode switch
+            {
+                13 => "could not be written: the disk is full",
+                5 or 6 => "is locked by another process (timed out after 60 s)",
+                8 => "is read-only",
+                14 => "cannot be opened",
+                Corrupt or NotADatabase => "is not a readable SQLite database (damaged or overwritten)",
+                _ => "could not be read or written (I/O error)",
+            };
+            string fix = e.SqliteErrorCode is Corrupt or NotADatabase
+                ? "It only mirrors the stage cache: run the sweep command again (it moves the damaged file aside and rebuilds it), or delete the file."
+                : e.SqliteErrorCode is 13 ? "Free some space. " + FileProblems.Resume
+                : "Check the file and its folder. " + FileProblems.Resume;
+            throw new UserInputException(Path, $"{problem} (SQLite: {e.Message})", fix, e);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UserInputException(Path, "holds a row that is not valid JSON (damaged)",
+                "It only mirrors the stage cache: delete the file and run the sweep command again to rebuild it.", e);
+        }
+    }
+
+    private void Guarded(Action work) => Guarded(() => { work(); return 0; });
 
     public string Path { get; }
 
     public void Upsert(IReadOnlyList<ResultRow> rows, IReadOnlyList<string>? resultJson = null)
     {
         if (rows.Count == 0) return;
-        InTransaction((connection, transaction) =>
+        Guarded(() => InTransaction((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -60,13 +117,13 @@ public sealed class ResultStore
                     ("config", r.Config), ("row", Json.Serialize(r)), ("result", resultJson?[i]), ("updated", DateTime.UtcNow.ToString("O")));
                 command.ExecuteNonQuery();
             }
-        });
+        }));
     }
 
     public void UpsertGroundTruth(IReadOnlyList<GroundTruthRow> rows)
     {
         if (rows.Count == 0) return;
-        InTransaction((connection, transaction) =>
+        Guarded(() => InTransaction((connection, transaction) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -78,18 +135,18 @@ public sealed class ResultStore
                     ("key", r.StageKey), ("acc", r.TestAccuracy), ("row", Json.Serialize(r)), ("updated", DateTime.UtcNow.ToString("O")));
                 command.ExecuteNonQuery();
             }
-        });
+        }));
     }
 
     /// <summary>Every experiment row, in a stable order: task, settings, weak and strong in ladder order, loss, variant, seed.</summary>
     public IReadOnlyList<ResultRow> Rows() =>
-        Query("SELECT row_json FROM runs", Json.Deserialize<ResultRow>)
+        Guarded(() => Query("SELECT row_json FROM runs", Json.Deserialize<ResultRow>))
             .OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Settings, StringComparer.Ordinal)
             .ThenBy(r => Ladder(r.Weak)).ThenBy(r => Ladder(r.Strong)).ThenBy(r => r.Loss, StringComparer.Ordinal)
             .ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToList();
 
     public IReadOnlyList<GroundTruthRow> GroundTruthRows() =>
-        Query("SELECT row_json FROM gt_runs", Json.Deserialize<GroundTruthRow>)
+        Guarded(() => Query("SELECT row_json FROM gt_runs", Json.Deserialize<GroundTruthRow>))
             .OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => Ladder(r.Model))
             .ThenBy(r => r.Generative).ThenBy(r => r.Seed).ThenBy(r => r.StageKey, StringComparer.Ordinal).ToList();
 

@@ -14,18 +14,27 @@ public sealed class RunFolder(string path)
     public string ResultFile => System.IO.Path.Combine(Path, "result.json");
     public string WeakLabelsFile => System.IO.Path.Combine(Path, "weak_labels.jsonl");
 
-    /// <summary>A finished result with the same configuration and data, or null.</summary>
+    /// <summary>Where a warning about an unreadable result.json goes; null: nowhere.</summary>
+    public Action<string>? Warn { get; init; } = message => Console.Error.WriteLine("w2s: warning: " + message);
+
+    /// <summary>A finished result with the same configuration and data, or null (also when result.json cannot be read: it is recomputed).</summary>
     public ExperimentResult? TryLoadFinished(ExperimentConfig config, DataReport data)
     {
         if (!File.Exists(ResultFile)) return null;
         try
         {
             var result = Json.Deserialize<ExperimentResult>(File.ReadAllText(ResultFile));
+            if (result?.Config is null || result.Data is null)
+            {
+                Warn?.Invoke($"{ResultFile}: not a complete result; the run is computed again.");
+                return null;
+            }
             return result.Config == config && Json.Serialize(result.Data) == Json.Serialize(data) ? result : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
         {
-            return null; // unreadable or from an older version: recompute
+            Warn?.Invoke($"{ResultFile}: unreadable ({(e is System.Text.Json.JsonException ? "not valid JSON" : e.Message)}); the run is computed again.");
+            return null;
         }
     }
 

@@ -6,11 +6,20 @@ namespace WeakToStrong.Sweeps;
 /// <summary>
 /// Content-addressed store of finished stages: <c>cache/&lt;kind&gt;/&lt;key&gt;.json</c>, where key is the SHA-256 of the
 /// stage's canonical spec. An entry is written atomically (temporary file, then rename), so it is either absent or
-/// complete: a process killed mid-stage leaves nothing and the stage is redone; readers never see half a file.
+/// complete: a process killed mid-stage leaves nothing and the stage is redone; readers never see half a file. An entry
+/// that cannot be read all the same (damaged on disk, cut short by a copy, from another program) counts as missing:
+/// the stage is computed again and overwrites it, with a warning naming the file.
 /// </summary>
 public sealed class StageCache(string root)
 {
     public string Root { get; } = root;
+
+    /// <summary>Where warnings about unreadable entries go (once per file); null: nowhere.</summary>
+    public Action<string>? Warn { get; init; } = message => Console.Error.WriteLine("w2s: warning: " + message);
+
+    // Entries already read, by path, with the file's length and time: a sweep asks about each stage many times.
+    private readonly Dictionary<string, (long Length, DateTime Written, Entry? Entry, string? Problem)> read = new();
+    private readonly HashSet<string> warned = new();
 
     /// <summary>What one cache file holds: the spec (for people and for checking), and the output.</summary>
     public sealed record Entry(string Key, StageSpec Spec, StageOutput Output, DateTime FinishedUtc);
@@ -22,25 +31,58 @@ public sealed class StageCache(string root)
     /// <summary>The lock file a process holds while computing the stage.</summary>
     public string LockPathOf(StageKind kind, string key) => Path.ChangeExtension(PathOf(kind, key), ".lock");
 
-    public bool Contains(StageSpec spec) => File.Exists(PathOf(spec));
+    /// <summary>Whether the stage is finished: its entry exists and reads back as this stage's output.</summary>
+    public bool Contains(StageSpec spec) => TryLoad(spec) is not null;
 
-    public StageOutput? TryLoad(StageSpec spec)
+    /// <summary>As <see cref="Contains"/>, by kind and key (for status, which has no specs).</summary>
+    public bool Contains(StageKind kind, string key) => Read(PathOf(kind, key), key).Entry is not null;
+
+    /// <summary>Why an existing entry does not count as finished, or null (no entry, or a good one).</summary>
+    public string? ProblemOf(StageKind kind, string key) => Read(PathOf(kind, key), key).Problem;
+
+    public StageOutput? TryLoad(StageSpec spec) => Read(PathOf(spec), spec.Key).Entry?.Output;
+
+    private (Entry? Entry, string? Problem) Read(string path, string key)
     {
-        var path = PathOf(spec);
-        if (!File.Exists(path)) return null;
+        FileInfo info;
         try
         {
-            var entry = Json.Deserialize<Entry>(File.ReadAllText(path));
-            return entry.Key == spec.Key ? entry.Output : null;
+            info = new FileInfo(path);
+            if (!info.Exists) return (null, null);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (null, null); }
+        lock (read)
         {
-            return null; // not ours or from an incompatible version: recompute and overwrite
+            if (read.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.Written == info.LastWriteTimeUtc)
+                return (seen.Entry, seen.Problem);
         }
+        Entry? entry = null;
+        string? problem = null;
+        try
+        {
+            entry = Json.Deserialize<Entry>(File.ReadAllText(path));
+            if (entry?.Output?.Result is null || entry.Output.TestProbabilities is null) { problem = "it holds no stage output"; entry = null; }
+            else if (entry.Key != key) { problem = $"it holds the stage {entry.Key}, not {key}"; entry = null; }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            problem = e is System.Text.Json.JsonException ? "it is not valid JSON (cut short or damaged)" : e.Message;
+        }
+        lock (read)
+        {
+            read[path] = (info.Length, info.LastWriteTimeUtc, entry, problem);
+            if (problem is not null && warned.Add(path))
+                Warn?.Invoke($"{path}: unreadable stage-cache entry ({problem}); the stage counts as not finished and is computed again.");
+        }
+        return (entry, problem);
     }
 
-    public void Save(StageSpec spec, StageOutput output) =>
-        AtomicFile.WriteAllText(PathOf(spec), Json.Serialize(new Entry(spec.Key, spec, output, DateTime.UtcNow)));
+    public void Save(StageSpec spec, StageOutput output)
+    {
+        var path = PathOf(spec);
+        AtomicFile.WriteAllText(path, Json.Serialize(new Entry(spec.Key, spec, output, DateTime.UtcNow)));
+        lock (read) read.Remove(path);
+    }
 
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
     public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));

@@ -16,15 +16,15 @@ public static class StageTask
         TimeSpan? pollInterval = null)
     {
         if (split.Fingerprint != spec.Data)
-            throw new InvalidOperationException($"the data of {spec.Task} (seed {spec.Seed}) differs from the data this stage was planned on " +
-                                                "(the task's files or the program changed since the submission); rerun the sweep to plan it anew");
+            throw new UserInputException(spec.Task, $"the data (seed {spec.Seed}) differs from the data this stage was planned on " +
+                                                    "(the task's files or the program changed since the submission)", "Rerun the sweep to plan it anew.");
         // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
         while (true)
         {
             if (cache.Contains(spec)) return Outcome.AlreadyFinished;
             if (spec.Labeller is { } labeller && !cache.Contains(labeller))
-                throw new InvalidOperationException($"cannot run {spec.Describe()}: its labeller, {labeller.Describe()}, is not finished " +
-                                                    $"(no {cache.PathOf(labeller)}; its job failed or was cancelled). Rerun the sweep: it resubmits both.");
+                throw new UserInputException(cache.PathOf(labeller), $"missing or unreadable, so {spec.Describe()} cannot run: its labeller, " +
+                                                                     $"{labeller.Describe()}, is not finished (its job failed or was cancelled)", "Rerun the sweep: it resubmits both.");
             using var claim = cache.TryLock(spec);
             if (claim is null)
             {

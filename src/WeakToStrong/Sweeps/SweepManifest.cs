@@ -21,8 +21,19 @@ public sealed record SweepManifest(SweepConfig Config, IReadOnlyList<string> Com
     public static SweepManifest Load(string resultsFolder)
     {
         var path = Path.Combine(resultsFolder, FileName);
+        if (!Directory.Exists(resultsFolder))
+            throw new UserInputException(resultsFolder, "results folder not found", $"Give the folder of `w2s sweep --out`.");
         if (!File.Exists(path))
-            throw new FileNotFoundException($"no sweep in {resultsFolder} (expected {path}; run `w2s sweep --out {resultsFolder}` first)", path);
-        return Json.Deserialize<SweepManifest>(File.ReadAllText(path));
+            throw new UserInputException(path, $"not found, so {resultsFolder} holds no sweep", $"Run `w2s sweep --out {resultsFolder}` first.");
+        const string fix = "Run your `w2s sweep` command again (same --out): it rewrites this file and reuses every finished stage.";
+        SweepManifest? manifest;
+        try { manifest = Json.Deserialize<SweepManifest>(File.ReadAllText(path)); }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UserInputException(path, $"is damaged: not valid JSON ({e.Message.Split(" Path:")[0]})", fix, e);
+        }
+        if (manifest?.Config is null || manifest.Stages is null || manifest.Command is null || manifest.Stages.Any(s => s?.Key is null))
+            throw new UserInputException(path, "is damaged: it lacks the sweep's configuration or stages", fix);
+        return manifest;
     }
 }

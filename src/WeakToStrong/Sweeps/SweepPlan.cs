@@ -44,13 +44,17 @@ public sealed class SweepPlan
 
     public static SweepPlan Create(SweepConfig config, Func<string, TaskData> loadTask)
     {
-        if (config.Tasks.Count == 0) throw new ArgumentException("a sweep needs at least one task");
-        if (config.Losses.Count == 0) throw new ArgumentException("a sweep needs at least one loss");
-        if (config.Seeds < 1) throw new ArgumentException("--seeds must be at least 1");
-        if (config.Bootstrap < 0) throw new ArgumentException("--bootstrap must be 0 or more");
-        foreach (var loss in config.Losses) Losses.LossRegistry.Create(loss);
+        if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "a sweep needs at least one task");
+        if (config.Losses.Count == 0) throw new UserInputException("--losses", "a sweep needs at least one loss");
+        if (config.Seeds < 1) throw new UserInputException("--seeds", "must be at least 1");
+        if (config.Bootstrap < 0) throw new UserInputException("--bootstrap", "must be 0 or more");
+        foreach (var loss in config.Losses)
+        {
+            try { Losses.LossRegistry.Create(loss); }
+            catch (UserInputException e) { throw e.Via("--losses"); }
+        }
         var ladder = OrderLadder(config.Models);
-        if (config.Tasks.Distinct().Count() != config.Tasks.Count) throw new ArgumentException("a task is listed twice");
+        if (config.Tasks.Distinct().Count() != config.Tasks.Count) throw new UserInputException("--tasks", "a task is listed twice");
 
         var notes = new List<string>();
         var cells = new List<SweepCell>();
@@ -59,7 +63,11 @@ public sealed class SweepPlan
         foreach (var taskName in config.Tasks)
         {
             var task = loadTask(taskName);
-            foreach (var m in ladder) InputKinds.Require(m, ModelCatalog.Get(m).Inputs, taskName, task.Inputs);
+            foreach (var m in ladder)
+            {
+                try { InputKinds.Require(m, ModelCatalog.Get(m).Inputs, taskName, task.Inputs); }
+                catch (UserInputException e) { throw e.Via("--models"); }
+            }
             for (int seed = config.FirstSeed; seed < config.FirstSeed + config.Seeds; seed++)
             {
                 var (split, report) = TaskPreparation.Prepare(task, seed, config.MaxTrain, config.MaxTest);
@@ -111,9 +119,13 @@ public sealed class SweepPlan
     /// <summary>The named models in catalog (ladder) order; at least two, each once.</summary>
     public static IReadOnlyList<string> OrderLadder(IReadOnlyList<string> models)
     {
-        foreach (var m in models) ModelCatalog.Get(m);
-        if (models.Distinct().Count() != models.Count) throw new ArgumentException("a model is listed twice in --models");
-        if (models.Count < 2) throw new ArgumentException("a sweep needs at least two models (a weak and a strong one)");
+        foreach (var m in models)
+        {
+            try { ModelCatalog.Get(m); }
+            catch (UserInputException e) { throw e.Via("--models"); }
+        }
+        if (models.Distinct().Count() != models.Count) throw new UserInputException("--models", "a model is listed twice");
+        if (models.Count < 2) throw new UserInputException("--models", "a sweep needs at least two models (a weak and a strong one)");
         return models.OrderBy(ModelCatalog.IndexOf).ToList();
     }
 

@@ -19,7 +19,7 @@ public static class SweepStatus
     public static IReadOnlyList<StageStatus> Of(string resultsFolder, SlurmClient? slurm = null)
     {
         var manifest = SweepManifest.Load(resultsFolder);
-        var cache = new StageCache(Path.Combine(resultsFolder, "cache"));
+        var cache = new StageCache(Path.Combine(resultsFolder, "cache")) { Warn = null }; // status says it per stage
         var submissions = SlurmSubmission.All(resultsFolder);
         var lastJob = new Dictionary<string, (SlurmSubmission Sub, SlurmArray Array, int Task)>();
         foreach (var sub in submissions)
@@ -32,12 +32,14 @@ public static class SweepStatus
         {
             StageStatus Make(StageState state, string? job = null, string? log = null, string? detail = null) =>
                 new(stage.Key, stage.Kind, stage.Description, state, job, log, detail);
-            if (File.Exists(cache.PathOf(stage.Kind, stage.Key)))
+            if (cache.Contains(stage.Kind, stage.Key))
                 return lastJob.TryGetValue(stage.Key, out var by) && by.Array.JobId is { } done
                     ? Make(StageState.Done, $"{done}_{by.Task}", by.Sub.LogPath(by.Array.Index, by.Task))
                     : Make(StageState.Done);
             var lockPath = cache.LockPathOf(stage.Kind, stage.Key);
             if (File.Exists(lockPath) && StageLock.IsHeld(lockPath)) return Make(StageState.Running, detail: $"by a process on this host ({lockPath})");
+            if (cache.ProblemOf(stage.Kind, stage.Key) is { } damaged)
+                return Make(StageState.NotRun, detail: $"unreadable cache entry {cache.PathOf(stage.Kind, stage.Key)} ({damaged}); the sweep command computes it again");
             if (!lastJob.TryGetValue(stage.Key, out var at)) return Make(StageState.NotRun);
 
             var (sub, array, task) = at;

@@ -13,10 +13,9 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
         {
-            throw new InvalidOperationException(
-                "libtorch could not be loaded. Build with `dotnet build` (not a copy of another machine's bin folder): the build " +
-                "patches libLibTorchSharp.so for system libstdc++ versions older than GLIBCXX_3.4.32 (build/LibTorchCompat.targets). " +
-                $"Underlying error: {Innermost(e).Message}", e);
+            throw new UserInputException("libtorch", $"could not be loaded ({Innermost(e).Message})",
+                "Build with `dotnet build` (not a copy of another machine's bin folder): the build " +
+                "patches libLibTorchSharp.so for system libstdc++ versions older than GLIBCXX_3.4.32 (build/LibTorchCompat.targets).", e);
         }
     }
 

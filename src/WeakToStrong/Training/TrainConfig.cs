@@ -27,7 +27,7 @@ public sealed record TrainConfig(
 
     public void Validate()
     {
-        if (LearningRate <= 0) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0) throw new ArgumentException($"learning rate must be positive and finite, got {LearningRate}");
         if (BatchSize <= 0 || MicroBatchSize <= 0 || BatchSize % MicroBatchSize != 0)
             throw new ArgumentException($"batch size ({BatchSize}) must be a positive multiple of the micro-batch size ({MicroBatchSize})");
         if (Epochs <= 0) throw new ArgumentException($"epochs must be positive, got {Epochs}");

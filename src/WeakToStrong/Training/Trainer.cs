@@ -66,6 +66,7 @@ public static class Trainer
                     (value * ((double)micro.Length / batch.Length)).backward();
                     batchLoss += value.item<float>() * micro.Length / batch.Length;
                 }
+                TrainingDivergedException.CheckLoss(stage, batchLoss, step + 1, totalSteps, config.LearningRate);
                 optimizer.step();
                 step++;
                 lastLoss = batchLoss;
@@ -110,6 +111,7 @@ public static class Trainer
         {
             using var scope = NewDisposeScope();
             var probs = nn.functional.softmax(model.Logits(chunk.Select(i => encoded[i]).ToList()), -1).data<float>().ToArray();
+            TrainingDivergedException.CheckProbabilities(stage, probs);
             for (int j = 0; j < chunk.Length; j++)
                 result[chunk[j]] = probs.AsSpan(j * model.Classes, model.Classes).ToArray();
             done += chunk.Length;

@@ -32,8 +32,17 @@ public class SweepCliTests
         var (exit, _, err) = W2s("sweep", "--models", "bow", "--dry-run");
         Assert.Equal(2, exit);
         Assert.Contains("at least two models", err);
-        (exit, _, err) = W2s("report", Path.Combine(Path.GetTempPath(), $"w2s-none-{Guid.NewGuid():N}"));
+        var none = Path.Combine(Path.GetTempPath(), $"w2s-none-{Guid.NewGuid():N}");
+        (exit, _, err) = W2s("report", none);
         Assert.Equal(2, exit);
-        Assert.Contains("no results store", err);
+        Assert.Contains($"w2s: error: {none}: results folder not found", err);
+        Directory.CreateDirectory(none);
+        try
+        {
+            (exit, _, err) = W2s("report", none);
+            Assert.Equal(2, exit);
+            Assert.Contains("no results store", err);
+        }
+        finally { Directory.Delete(none, true); }
     }
 }

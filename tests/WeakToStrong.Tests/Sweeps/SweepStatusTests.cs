@@ -40,7 +40,15 @@ public class SweepStatusTests
     [Fact]
     public void StatusOfAFolderWithoutASweepSaysSo()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => SweepStatus.Of(Path.Combine(Path.GetTempPath(), $"w2s-none-{Guid.NewGuid():N}")));
-        Assert.Contains("no sweep in", e.Message);
+        var missing = Path.Combine(Path.GetTempPath(), $"w2s-none-{Guid.NewGuid():N}");
+        var e = Assert.Throws<UserInputException>(() => SweepStatus.Of(missing));
+        Assert.StartsWith(missing + ":", e.Message);
+        Directory.CreateDirectory(missing);
+        try
+        {
+            e = Assert.Throws<UserInputException>(() => SweepStatus.Of(missing));
+            Assert.Contains("holds no sweep", e.Message);
+        }
+        finally { Directory.Delete(missing); }
     }
 }

@@ -65,9 +65,9 @@ public class VisionProtocolTests
     {
         var split = Split(InputKinds.Image, Image);
         var report = new DataReport("fashion-mnist", 2, ["a", "b"], 2, 2, 2, 0.5, []);
-        var e = Assert.Throws<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
+        var e = Assert.ThrowsAny<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
         Assert.Contains("Model 'bow' reads text inputs, but task 'fashion-mnist' has image inputs", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("pixels", "minilm-l1")));
+        e = Assert.ThrowsAny<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("pixels", "minilm-l1")));
         Assert.Contains("'minilm-l1' reads text inputs", e.Message);
     }
 
@@ -76,7 +76,7 @@ public class VisionProtocolTests
     {
         var split = Split(InputKinds.Text, i => $"sentence number {i}");
         var report = new DataReport("words", 2, ["a", "b"], 2, 2, 2, 0.5, []);
-        var e = Assert.Throws<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
+        var e = Assert.ThrowsAny<ArgumentException>(() => Experiment.Run(split, report, new ExperimentConfig("bow", "resnet18")));
         Assert.Contains("Model 'resnet18' reads image inputs, but task 'words' has text inputs", e.Message);
         // And an image model given text directly says what it expected.
         using var pixels = new WeakToStrong.Models.Vision.PixelClassifier(2);

@@ -33,7 +33,7 @@ public sealed class SlurmClient
     public void RequireSbatch()
     {
         var (exit, _, error) = Execute("sbatch", ["--version"], TimeSpan.FromSeconds(15));
-        if (exit != 0) throw new InvalidOperationException($"sbatch --version failed: {error.Trim()}");
+        if (exit != 0) throw new SlurmException($"sbatch --version failed: {error.Trim()}");
     }
 
     /// <summary>Submits a script; it starts after every job of <paramref name="afterAny"/> has ended. Returns the job id.</summary>
@@ -43,9 +43,9 @@ public sealed class SlurmClient
         if (afterAny.Count > 0) args.Add("--dependency=afterany:" + string.Join(':', afterAny));
         args.Add(script);
         var (exit, output, error) = Execute("sbatch", args, Timeout);
-        if (exit != 0) throw new InvalidOperationException($"sbatch {script} failed (exit {exit}): {error.Trim()}");
+        if (exit != 0) throw new SlurmException($"sbatch {script} failed (exit {exit}): {error.Trim()}");
         var id = output.Trim().Split(';')[0]; // --parsable: "id" or "id;cluster"
-        if (id.Length == 0 || !id.All(char.IsAsciiDigit)) throw new InvalidOperationException($"sbatch {script} answered '{output.Trim()}', not a job id");
+        if (id.Length == 0 || !id.All(char.IsAsciiDigit)) throw new SlurmException($"sbatch {script} answered '{output.Trim()}', not a job id");
         return id;
     }
 
@@ -80,11 +80,11 @@ public sealed class SlurmClient
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
+            process = Process.Start(start) ?? throw new SlurmException($"could not start {tool}");
         }
         catch (Win32Exception)
         {
-            throw new InvalidOperationException($"{tool} not found: install Slurm's client tools (Debian: apt-get install slurm-wlm; " +
+            throw new SlurmException($"{tool} not found: install Slurm's client tools (Debian: apt-get install slurm-wlm; " +
                                                 "on a cluster, load its Slurm module) or run the sweep with --executor local");
         }
         using (process)
@@ -94,7 +94,7 @@ public sealed class SlurmClient
             if (!process.WaitForExit(timeout))
             {
                 try { process.Kill(); } catch (InvalidOperationException) { }
-                throw new InvalidOperationException($"{tool} {string.Join(' ', args)} did not answer within {timeout.TotalSeconds:F0} s");
+                throw new SlurmException($"{tool} {string.Join(' ', args)} did not answer within {timeout.TotalSeconds:F0} s");
             }
             return (process.ExitCode, output.Result, error.Result);
         }

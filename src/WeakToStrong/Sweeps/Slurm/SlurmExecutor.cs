@@ -65,7 +65,7 @@ public sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, Re
         {
             Thread.Sleep(PollInterval);
             TakeFinished();
-            var queue = slurm.Queue() ?? throw new InvalidOperationException("squeue failed while waiting for the sweep's jobs; they go on: follow them with `w2s status`");
+            var queue = slurm.Queue() ?? throw new SlurmException("squeue failed while waiting for the sweep's jobs; they go on: follow them with `w2s status`");
             var ours = queue.Where(t => jobs.Contains(t.JobId)).ToList();
             if (ours.Count == 0) break;
             if (sinceNote.Elapsed >= TimeSpan.FromSeconds(10))
@@ -86,14 +86,14 @@ public sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, Re
     {
         var earlier = SlurmSubmission.All(resultsFolder);
         if (earlier.Count == 0) return;
-        var queue = slurm.Queue() ?? throw new InvalidOperationException("squeue failed: cannot tell whether earlier jobs of this sweep still run");
+        var queue = slurm.Queue() ?? throw new SlurmException("squeue failed: cannot tell whether earlier jobs of this sweep still run");
         var active = queue.Select(t => (t.JobId, t.Task)).ToHashSet();
         var keys = pending.Select(s => s.Key).ToHashSet();
         var busy = earlier.SelectMany(sub => sub.Arrays.Where(a => a.JobId is not null)
                 .SelectMany(a => a.Keys.Select((key, i) => (key, job: $"{a.JobId}_{i}", alive: active.Contains((a.JobId!, i))))))
             .Where(x => x.alive && keys.Contains(x.key)).ToList();
         if (busy.Count > 0)
-            throw new InvalidOperationException($"{busy.Count} of the sweep's unfinished stages are still queued or running in Slurm " +
+            throw new SlurmException($"{busy.Count} of the sweep's unfinished stages are still queued or running in Slurm " +
                                                 $"({string.Join(", ", busy.Select(b => b.job).Take(8))}{(busy.Count > 8 ? ", ..." : "")}): " +
                                                 $"wait for them (`w2s status {resultsFolder}`) or scancel them, then rerun to submit what is missing");
     }

@@ -45,8 +45,14 @@ public sealed record SlurmSubmission(
     public static SlurmSubmission Load(string folder)
     {
         var path = Path.Combine(folder, FileName);
-        if (!File.Exists(path)) throw new FileNotFoundException($"no Slurm submission in {folder} (expected {path})", path);
-        return Json.Deserialize<SlurmSubmission>(File.ReadAllText(path)) with { Folder = Path.GetFullPath(folder) };
+        if (!File.Exists(path)) throw new UserInputException(path, $"not found, so {folder} holds no Slurm submission");
+        SlurmSubmission? submission = null;
+        try { submission = Json.Deserialize<SlurmSubmission>(File.ReadAllText(path)); }
+        catch (System.Text.Json.JsonException) { }
+        if (submission?.Arrays is null || submission.Config is null)
+            throw new UserInputException(path, "is damaged (not a complete submission record)",
+                $"Move the folder {folder} aside and run the sweep command again: it submits what is not finished.");
+        return submission with { Folder = Path.GetFullPath(folder) };
     }
 
     /// <summary>Every submission into a results folder, oldest first.</summary>
