@@ -16,7 +16,11 @@ namespace WeakToStrong.Results;
 /// </summary>
 public static class SplitExport
 {
-    public const string BFile = "b.jsonl", TestFile = "test.jsonl", SettingsFile = "settings.json", WeightsFile = "weights.safetensors";
+    public const string BFile = "b.jsonl", TestFile = "test.jsonl", SettingsFile = "settings.json", WeightsFile = "weights.safetensors",
+        ForwardCheckFile = "forward_check.json";
+
+    /// <summary>How many test examples (the first ones, as one padded batch) forward_check.json holds our pooled embeddings of.</summary>
+    public const int ForwardCheckExamples = 8;
 
     /// <summary>Written by the twin into the same folder; removed on export, since it belongs to the previous export.</summary>
     public const string TwinFile = "twin.json";
@@ -82,6 +86,7 @@ public static class SplitExport
         AtomicFile.WriteAllText(Path.Combine(directory, BFile), b.ToString());
         AtomicFile.WriteAllText(Path.Combine(directory, TestFile), test.ToString());
         SafeTensors.Write(Path.Combine(directory, WeightsFile), model.Encoder.ToHuggingFace());
+        AtomicFile.WriteAllText(Path.Combine(directory, ForwardCheckFile), ForwardCheck(model, split.Test));
         AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), Settings(result, model, split).ToJsonString(Json.Options));
     }
 
@@ -130,6 +135,21 @@ public static class SplitExport
             ["bExamples"] = split.BInputs.Count,
             ["testExamples"] = split.Test.Count,
         };
+    }
+
+    /// <summary>
+    /// Our pretrained model's mean-pooled embeddings of the first test examples, padded into one batch as training pads
+    /// them: the twin computes the same from weights.safetensors and the exported ids, a check of the forward pass alone.
+    /// </summary>
+    private static string ForwardCheck(BertClassifier model, IReadOnlyList<Example> test)
+    {
+        var batch = test.Take(ForwardCheckExamples).Select(e => model.Encode(e.Input)).ToList();
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var pooled = model.Embed(batch);
+        var flat = pooled.data<float>().ToArray();
+        int width = (int)pooled.shape[1];
+        var rows = Enumerable.Range(0, batch.Count).Select(i => flat.AsSpan(i * width, width).ToArray()).ToList();
+        return JsonSerializer.Serialize(new { examples = batch.Count, pooled = rows }, Compact);
     }
 
     /// <summary>The weak probabilities of weak_labels.jsonl, checked against B's ids, in B's order.</summary>
