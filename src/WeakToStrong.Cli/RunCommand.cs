@@ -71,7 +71,7 @@ internal static class RunCommand
             foreach (var link in config.BootstrapChain()) WeakToStrong.Models.ModelCatalog.Get(link);
             int seedCount = r.GetValue(seeds);
             if (seedCount < 1) throw new ArgumentException("--seeds must be at least 1");
-            if (r.GetValue(exportSplit) is not null) SplitExport.Check(config, seedCount, taskData.Inputs);
+            if (r.GetValue(exportSplit) is not null) { TorchRuntime.Initialize(r.GetValue(threads)); SplitExport.Check(config, seedCount, taskData.Inputs); }
 
             bool quiet = r.GetValue(json);
             var results = new List<ExperimentResult>();
