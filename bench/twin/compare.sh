@@ -10,7 +10,9 @@ usage: bench/twin/compare.sh [options]
   --tasks T1,T2       built-in tasks (default wordnet-gloss,wordnet-living)
   --max-train N       training pool per task, A+B (default 2000)
   --max-test N        test examples per task (default: all)
-  --seed S            seed of the run and of the twin's batch order (default 0)
+  --seed S            seed of the run and of the twin's own batch order (default 0)
+  --orders O1,O2      the twin's batch orders: own (a permutation of its own), ours (our trainer's, replayed)
+                      (default own,ours)
   --weak M            weak supervisor (default bow)
   --strong M          strong model, a BERT (default minilm-l6)
   --loss L            student loss (default xent; the twin also does xent-hard, logconf, logconf-0.75, logconf-reference)
@@ -30,6 +32,7 @@ weak=bow
 strong=minilm-l6
 loss=xent
 threads=2
+orders=own,ours
 out=${TMPDIR:-/tmp}/w2s-twin
 python=/usr/bin/python3
 build=1
@@ -43,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --strong) strong=$2; shift 2 ;;
     --loss) loss=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    --orders) orders=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --python) python=$2; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -67,15 +71,19 @@ for task in "${task_list[@]}"; do
   echo "== $task: w2s run --export-split $export_dir" >&2
   dotnet "$w2s_dll" run --task "$task" --weak "$weak" --strong "$strong" --loss "$loss" --seed "$seed" "${sizes[@]}" \
     --threads "$threads" --out "$out/runs" --export-split "$export_dir" >&2
-  echo "== $task: twin" >&2
-  # As bench/WeakToStrong.Bench runs the PyTorch peer: a machine-wide OpenBLAS core-type setting would slow it down.
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" \
-    "$python" "$repo/bench/twin/twin.py" "$export_dir" --threads "$threads" --shuffle-seed "$seed" >&2 || {
-      status=$?
-      # Exit 4 (forward check failed) still wrote twin.json: report it below; anything else stops here.
-      [[ $status == 4 ]] || { echo "compare.sh: twin.py failed on $task (exit $status)" >&2; exit "$status"; }
-    }
-  reports+=("$export_dir/twin.json")
+  IFS=, read -r -a order_list <<<"$orders"
+  for order in "${order_list[@]}"; do
+    [[ $order == own || $order == ours ]] || { echo "compare.sh: --orders takes own and/or ours, not '$order'" >&2; exit 2; }
+    echo "== $task: twin, batch order $order" >&2
+    # As bench/WeakToStrong.Bench runs the PyTorch peer: a machine-wide OpenBLAS core-type setting would slow it down.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" \
+      "$python" "$repo/bench/twin/twin.py" "$export_dir" --threads "$threads" --order "$order" --shuffle-seed "$seed" >&2 || {
+        status=$?
+        # Exit 4 (forward check failed) still wrote its report: shown below; anything else stops here.
+        [[ $status == 4 ]] || { echo "compare.sh: twin.py failed on $task (exit $status)" >&2; exit "$status"; }
+      }
+    if [[ $order == own ]]; then reports+=("$export_dir/twin.json"); else reports+=("$export_dir/twin_our_order.json"); fi
+  done
 done
 
 "$python" - "${reports[@]}" <<'EOF'
@@ -85,18 +93,20 @@ for path in sys.argv[1:]:
     with open(path) as f:
         r = json.load(f)
     check = r["forwardCheck"]
+    order = r.get("order", "own")
     if not check["ok"]:
         bad = True
-    rows.append((r["task"], "forward", "", "", f"{check['maxAbsDifference']:.1e}", f"{check['tolerance']:g}",
+    rows.append((r["task"], "forward", order, "", "", f"{check['maxAbsDifference']:.1e}", f"{check['tolerance']:g}",
                  "yes" if check["ok"] else "NO"))
     for role, x in r["roles"].items():
         bad |= not x["agree"]
-        rows.append((r["task"], role, f"{x['ours']:.1%}", f"{x['twin']:.1%}", f"{100 * x['difference']:+.1f}",
+        rows.append((r["task"], role, order, f"{x['ours']:.1%}", f"{x['twin']:.1%}", f"{100 * x['difference']:+.1f}",
                      f"{100 * x['twoSe']:.1f}", "yes" if x["agree"] else "NO"))
-header = ("task", "role", "ours", "twin", "difference", "2 SE", "agree")
+header = ("task", "role", "order", "ours", "twin", "difference", "2 SE", "agree")
 widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
 for row in [header] + rows:
-    print("  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
-print("(accuracy in %, difference and 2 SE in points; forward: max |pooled embedding ours - twin| and its tolerance)")
+    print("  ".join(str(v).ljust(w) if i < 3 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+print("(accuracy in %, difference and 2 SE in points; forward: max |pooled embedding ours - twin| and its tolerance;")
+print(" order: the twin's batch order, its own or our trainer's replayed)")
 sys.exit(1 if bad else 0)
 EOF

@@ -3,21 +3,23 @@
 what `w2s run --export-split DIR` wrote, with an independent implementation (Debian's python3-torch and numpy only), and
 compares test accuracies with ours.
 
-    /usr/bin/python3 bench/twin/twin.py DIR [--threads 2] [--shuffle-seed S]
+    /usr/bin/python3 bench/twin/twin.py DIR [--threads 2] [--order own|ours] [--shuffle-seed S]
 
 DIR holds b.jsonl (half B: our token ids and type ids, the weak supervisor's soft labels, ground truth), test.jsonl,
 settings.json (model shape, loss, learning rates, batch, epochs and steps as the run used them, and our accuracies),
-forward_check.json (our pooled embeddings of the first test examples) and weights.safetensors (the pretrained encoder).
+forward_check.json (our pooled embeddings of the first test examples), order.json (the order our trainer visited B in)
+and weights.safetensors (the pretrained encoder).
 
 What is the same as ours: the weights, token ids, pooling (mean over the attention mask), zero-initialised bias-free
 head, eval mode (no dropout), loss, Adam (no weight decay), cosine learning rate from the base rate to 0 over all steps
-without warm-up (set before each step), batch size, epochs and steps. What differs: the batch order (a seeded
-permutation of its own each epoch) and the arithmetic (another libtorch build, another BLAS). So the twin's accuracy is
-a second draw of the same experiment, compared with ours at 2 binomial standard errors.
+without warm-up (set before each step), batch size, epochs and steps. What differs: the arithmetic (another libtorch
+build, another BLAS) and, by default, the batch order (--order own: a seeded permutation of its own each epoch), so the
+twin's accuracy is a second draw of the same experiment. --order ours replays our trainer's order instead, which leaves
+only the arithmetic and the code to differ. Either is compared with ours at 2 binomial standard errors.
 
-Writes DIR/twin.json and prints a table. Exits 2 on bad input, 3 when torch runs on the reference BLAS (50x slower;
-fix: apt-get install libopenblas0-openmp), 4 when the forward check fails; 0 otherwise (agreement is reported, not
-enforced: bench/twin/compare.sh enforces it).
+Writes DIR/twin.json (--order ours: DIR/twin_our_order.json) and prints a table. Exits 2 on bad input, 3 when torch runs
+on the reference BLAS (50x slower; fix: apt-get install libopenblas0-openmp), 4 when the forward check fails; 0
+otherwise (agreement is reported, not enforced: bench/twin/compare.sh enforces it).
 """
 import argparse
 import json
@@ -32,6 +34,9 @@ def parse_args():
     ap.add_argument("dir", help="folder written by `w2s run --export-split DIR`")
     ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default 2)")
     ap.add_argument("--shuffle-seed", type=int, default=None, help="seed of the twin's batch order (default: the run's seed)")
+    ap.add_argument("--order", choices=("own", "ours"), default="own",
+                    help="batch order: own (a seeded permutation each epoch, default) or ours (replay order.json, the order our "
+                         "trainer used, so that only the arithmetic differs)")
     ap.add_argument("--roles", default="student,ceiling", help="which models to train (default student,ceiling)")
     ap.add_argument("--forward-tolerance", type=float, default=1e-4, help="max |pooled ours - twin| allowed (default 1e-4)")
     ap.add_argument("--progress-every", type=int, default=10, help="a progress line every N optimizer steps (default 10)")
@@ -207,6 +212,21 @@ def loss_function(name):
 
 # ---------- training and scoring ----------
 
+def epoch_orders(directory, epochs, n, shuffle_seed):
+    """Each epoch's permutation of B: our trainer's (order.json) or the twin's own."""
+    if ARGS.order == "own":
+        rng = np.random.default_rng(shuffle_seed)
+        return [rng.permutation(n) for _ in range(epochs)]
+    path = os.path.join(directory, "order.json")
+    if not os.path.exists(path):
+        fail(2, f"--order ours needs {path} (written by `w2s run --export-split`)")
+    with open(path, encoding="utf-8") as f:
+        orders = json.load(f)["epochs"]
+    if len(orders) < epochs or any(sorted(o) != list(range(n)) for o in orders[:epochs]):
+        fail(2, f"{path}: expected {epochs} permutations of {n} examples")
+    return [np.array(o, dtype=np.int64) for o in orders[:epochs]]
+
+
 def train(role, settings, weights, b, shuffle_seed):
     spec = settings[role]
     batch, epochs, steps, lr = settings["batchSize"], spec["epochs"], spec["steps"], spec["learningRate"]
@@ -232,13 +252,12 @@ def train(role, settings, weights, b, shuffle_seed):
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(parameters, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     padded = pad(b, settings["encoder"]["padId"])
-    rng = np.random.default_rng(shuffle_seed)
+    orders = epoch_orders(ARGS.dir, epochs, n, shuffle_seed)
     start = time.perf_counter()
     step = 0
     log(f"{role}: {n} examples, {epochs} epochs x {per_epoch} batches of {batch} = {steps} steps, lr {lr:g}, "
         f"loss {settings['loss'] if role == 'student' else 'xent'}")
-    for _ in range(epochs):
-        order = rng.permutation(n)
+    for order in orders:
         for begin in range(0, n, batch):
             index = torch.from_numpy(order[begin:begin + batch])
             length = int(padded[2][index].sum(1).max())  # pad to this batch's longest, as ours does
@@ -285,7 +304,8 @@ def main():
     difference = forward_check(settings, weights, test, forward)
     log(f"forward check: max |pooled ours - twin| = {difference:.2e} over {forward['examples']} test examples "
         f"(tolerance {ARGS.forward_tolerance:g})")
-    report = {"task": settings["task"], "seed": settings["seed"], "shuffleSeed": seed, "strongModel": settings["strongModel"],
+    report = {"task": settings["task"], "seed": settings["seed"], "order": ARGS.order,
+              "shuffleSeed": seed if ARGS.order == "own" else None, "strongModel": settings["strongModel"],
               "weakModel": settings["weakModel"], "loss": settings["loss"], "testExamples": len(test),
               "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": libraries or [info],
               "forwardCheck": {"maxAbsDifference": difference, "tolerance": ARGS.forward_tolerance,
@@ -312,17 +332,22 @@ def main():
         del model
 
     write_report(report)
-    print(f"{settings['task']} (seed {settings['seed']}, twin's batch order seed {seed}): {settings['weakModel']} -> "
+    order = f"twin's batch order seed {seed}" if ARGS.order == "own" else "our batch order"
+    print(f"{settings['task']} (seed {settings['seed']}, {order}): {settings['weakModel']} -> "
           f"{settings['strongModel']}, loss {settings['loss']}, {n} test examples")
     print(f"{'role':<8} {'ours':>7} {'twin':>7} {'diff':>7} {'2 SE':>6}  agree")
     for role, r in report["roles"].items():
         print(f"{role:<8} {r['ours']:>7.1%} {r['twin']:>7.1%} {100 * r['difference']:>+7.1f} {100 * r['twoSe']:>6.1f}  "
               f"{'yes' if r['agree'] else 'NO'}")
-    print(f"written to {os.path.join(ARGS.dir, 'twin.json')}")
+    print(f"written to {report_path()}")
+
+
+def report_path():
+    return os.path.join(ARGS.dir, "twin.json" if ARGS.order == "own" else "twin_our_order.json")
 
 
 def write_report(report):
-    path = os.path.join(ARGS.dir, "twin.json")
+    path = report_path()
     temp = f"{path}.{os.getpid()}.tmp"
     with open(temp, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2)

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using WeakToStrong.Data;
+using WeakToStrong.Losses;
 using WeakToStrong.Models;
 using WeakToStrong.Protocol;
 using WeakToStrong.Results;
+using WeakToStrong.Training;
 using static TorchSharp.torch;
 
 namespace WeakToStrong.Tests;
@@ -71,7 +73,7 @@ public sealed class SplitExportTests : IDisposable
         string cleanDir = Path.Combine(_dir, "clean"), poisonedDir = Path.Combine(_dir, "poisoned");
         SplitExport.Write(cleanDir, clean, cleanResult, cleanLabels.Labels.Select(l => l.Probabilities).ToList());
         SplitExport.Write(poisonedDir, poisoned, poisonedResult, poisonedLabels.Labels.Select(l => l.Probabilities).ToList());
-        foreach (var file in new[] { SplitExport.BFile, SplitExport.TestFile, SplitExport.SettingsFile, SplitExport.WeightsFile, SplitExport.ForwardCheckFile })
+        foreach (var file in new[] { SplitExport.BFile, SplitExport.TestFile, SplitExport.SettingsFile, SplitExport.WeightsFile, SplitExport.ForwardCheckFile, SplitExport.OrderFile })
             Assert.True(File.Exists(Path.Combine(cleanDir, file)), file);
 
         // Ids and type ids exactly as our tokenizer makes them at the model's context length (16: long texts are truncated).
@@ -119,6 +121,32 @@ public sealed class SplitExportTests : IDisposable
     }
 
     [Fact]
+    public void ExportedOrderIsTheOrderInWhichTheTrainerVisitsExamples()
+    {
+        const int n = 70; // 3 batches an epoch, the last one short
+        // Each example's target says which example it is: (i + 1) / 1024 is exact in float32.
+        var data = Enumerable.Range(0, n)
+            .Select(i => new TrainingExample(TextInput.Of($"w{i % 35} w{i / 35}"), [(i + 1) / 1024f, 1 - (i + 1) / 1024f])).ToList();
+        var loss = new RecordingLoss();
+        using var model = new BagOfWordsClassifier(2);
+        Trainer.Train(model, data, loss, new TrainConfig(0.1, Epochs: 3, Seed: 5));
+        Assert.Equal(SplitExport.TrainerOrder(n, 3, 5).SelectMany(o => o), loss.Seen);
+    }
+
+    private sealed class RecordingLoss : ILoss
+    {
+        public List<int> Seen { get; } = [];
+
+        public string Name => "record";
+
+        public Tensor Compute(Tensor logits, Tensor targets, double stepFraction)
+        {
+            Seen.AddRange(targets[.., 0].data<float>().ToArray().Select(v => (int)Math.Round(v * 1024) - 1));
+            return SoftCrossEntropy.Of(logits, targets);
+        }
+    }
+
+    [Fact]
     public void EpochsComeFromTheStepsTheRunMade()
     {
         ModelResult Run(int examples, int steps) => new("ceiling", "m", "B", "xent", 1e-3, 0.5, 0.1, null, 0, examples, steps, 0);
@@ -144,8 +172,8 @@ public sealed class SplitExportTests : IDisposable
         var (exit, _, err) = W2sProcess.Run(run);
         Assert.True(exit == 0, err);
         var first = Directory.GetFiles(export).Order().Select(File.ReadAllBytes).ToList();
-        Assert.Equal(5, first.Count);
-        File.WriteAllText(Path.Combine(export, SplitExport.TwinFile), "{}"); // a report of the previous export
+        Assert.Equal(6, first.Count);
+        foreach (var file in SplitExport.TwinFiles) File.WriteAllText(Path.Combine(export, file), "{}"); // reports on the previous export
 
         (exit, _, err) = W2sProcess.Run(run);
         Assert.True(exit == 0, err);

@@ -17,13 +17,13 @@ namespace WeakToStrong.Results;
 public static class SplitExport
 {
     public const string BFile = "b.jsonl", TestFile = "test.jsonl", SettingsFile = "settings.json", WeightsFile = "weights.safetensors",
-        ForwardCheckFile = "forward_check.json";
+        ForwardCheckFile = "forward_check.json", OrderFile = "order.json";
 
     /// <summary>How many test examples (the first ones, as one padded batch) forward_check.json holds our pooled embeddings of.</summary>
     public const int ForwardCheckExamples = 8;
 
-    /// <summary>Written by the twin into the same folder; removed on export, since it belongs to the previous export.</summary>
-    public const string TwinFile = "twin.json";
+    /// <summary>Written by the twin into the same folder (its own batch order, and ours); removed on export, since they belong to the previous export.</summary>
+    public static readonly IReadOnlyList<string> TwinFiles = ["twin.json", "twin_our_order.json"];
 
     /// <summary>Student losses the twin implements (bench/twin/twin.py).</summary>
     public static readonly IReadOnlyList<string> TwinLosses = ["xent", "xent-hard", "logconf", "logconf-0.75", "logconf-reference"];
@@ -66,7 +66,7 @@ public static class SplitExport
         if (weakProbabilities.Count != truth.Count)
             throw new InvalidDataException($"{weakProbabilities.Count} weak labels for {truth.Count} examples of B");
         Directory.CreateDirectory(directory);
-        foreach (var file in new[] { SettingsFile, TwinFile }) File.Delete(Path.Combine(directory, file));
+        foreach (var file in TwinFiles.Prepend(SettingsFile)) File.Delete(Path.Combine(directory, file));
 
         using var created = ModelCatalog.Get(config.StrongModel).Create(split.Classes);
         var model = created as BertClassifier
@@ -87,6 +87,9 @@ public static class SplitExport
         AtomicFile.WriteAllText(Path.Combine(directory, TestFile), test.ToString());
         SafeTensors.Write(Path.Combine(directory, WeightsFile), model.Encoder.ToHuggingFace());
         AtomicFile.WriteAllText(Path.Combine(directory, ForwardCheckFile), ForwardCheck(model, split.Test));
+        int epochs = Math.Max(EpochsOf(result.Student, config.BatchSize), EpochsOf(result.Ceiling, config.BatchSize));
+        AtomicFile.WriteAllText(Path.Combine(directory, OrderFile),
+            JsonSerializer.Serialize(new { epochs = TrainerOrder(truth.Count, epochs, config.Seed) }, Compact));
         AtomicFile.WriteAllText(Path.Combine(directory, SettingsFile), Settings(result, model, split).ToJsonString(Json.Options));
     }
 
@@ -135,6 +138,24 @@ public static class SplitExport
             ["bExamples"] = split.BInputs.Count,
             ["testExamples"] = split.Test.Count,
         };
+    }
+
+    /// <summary>
+    /// The order in which <see cref="Training.Trainer"/> visits B's examples (student and ceiling alike: the same count and
+    /// seed): new Random(seed), and each epoch a shuffle of 0..n-1 cut into consecutive batches. The twin's --order ours
+    /// replays it, which removes batch order from the comparison. Written out here rather than taken from the trainer, so a
+    /// test (SplitExportTests) pins it to what the trainer does.
+    /// </summary>
+    public static int[][] TrainerOrder(int count, int epochs, int seed)
+    {
+        var rng = new Random(seed);
+        var orders = new int[epochs][];
+        for (int e = 0; e < epochs; e++)
+        {
+            orders[e] = Enumerable.Range(0, count).ToArray();
+            rng.Shuffle(orders[e]);
+        }
+        return orders;
     }
 
     /// <summary>
