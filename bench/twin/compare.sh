@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Our protocol against its PyTorch twin: for each task, `w2s run --export-split`, then bench/twin/twin.py on the export,
-# then one table of student and ceiling test accuracy, ours and the twin's. Exits 1 if any pair differs by more than
-# 2 binomial standard errors or the forward check fails, 2 on bad usage. See bench/twin/README.md.
+# then one table of student and ceiling test accuracy (and AUROC on binary tasks), ours and the twin's. Exits 1 if any
+# pair differs by more than 2 standard errors or the forward check fails, 2 on bad usage. See bench/twin/README.md.
 set -euo pipefail
 
 usage() {
@@ -96,17 +96,22 @@ for path in sys.argv[1:]:
     order = r.get("order", "own")
     if not check["ok"]:
         bad = True
-    rows.append((r["task"], "forward", order, "", "", f"{check['maxAbsDifference']:.1e}", f"{check['tolerance']:g}",
+    rows.append((r["task"], "forward", order, "pooled", "", "", f"{check['maxAbsDifference']:.1e}", f"{check['tolerance']:g}",
                  "yes" if check["ok"] else "NO"))
     for role, x in r["roles"].items():
         bad |= not x["agree"]
-        rows.append((r["task"], role, order, f"{x['ours']:.1%}", f"{x['twin']:.1%}", f"{100 * x['difference']:+.1f}",
-                     f"{100 * x['twoSe']:.1f}", "yes" if x["agree"] else "NO"))
-header = ("task", "role", "order", "ours", "twin", "difference", "2 SE", "agree")
+        rows.append((r["task"], role, order, "accuracy", f"{x['ours']:.1%}", f"{x['twin']:.1%}",
+                     f"{100 * x['difference']:+.1f}", f"{100 * x['twoSe']:.1f}", "yes" if x["agree"] else "NO"))
+        if "auroc" in x:
+            a = x["auroc"]
+            bad |= not a["agree"]
+            rows.append((r["task"], role, order, "AUROC", f"{a['ours']:.3f}", f"{a['twin']:.3f}", f"{a['difference']:+.3f}",
+                         f"{a['twoSe']:.3f}", "yes" if a["agree"] else "NO"))
+header = ("task", "role", "order", "metric", "ours", "twin", "difference", "2 SE", "agree")
 widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
 for row in [header] + rows:
-    print("  ".join(str(v).ljust(w) if i < 3 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
-print("(accuracy in %, difference and 2 SE in points; forward: max |pooled embedding ours - twin| and its tolerance;")
-print(" order: the twin's batch order, its own or our trainer's replayed)")
+    print("  ".join(str(v).ljust(w) if i < 4 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+print("(accuracy in %, its difference and 2 SE in points; AUROC's 2 SE by Hanley-McNeil; forward: max |pooled embedding")
+print(" ours - twin| and its tolerance; order: the twin's batch order, its own or our trainer's replayed)")
 sys.exit(1 if bad else 0)
 EOF

@@ -15,7 +15,8 @@ head, eval mode (no dropout), loss, Adam (no weight decay), cosine learning rate
 without warm-up (set before each step), batch size, epochs and steps. What differs: the arithmetic (another libtorch
 build, another BLAS) and, by default, the batch order (--order own: a seeded permutation of its own each epoch), so the
 twin's accuracy is a second draw of the same experiment. --order ours replays our trainer's order instead, which leaves
-only the arithmetic and the code to differ. Either is compared with ours at 2 binomial standard errors.
+only the arithmetic and the code to differ. Either is compared with ours at 2 standard errors: binomial for accuracy,
+Hanley-McNeil for AUROC (binary tasks; it still separates students that predict one class everywhere).
 
 Writes DIR/twin.json (--order ours: DIR/twin_our_order.json) and prints a table. Exits 2 on bad input, 3 when torch runs
 on the reference BLAS (50x slower; fix: apt-get install libopenblas0-openmp), 4 when the forward check fails; 0
@@ -275,21 +276,55 @@ def train(role, settings, weights, b, shuffle_seed):
     return model, time.perf_counter() - start
 
 
-def accuracy(model, settings, test):
-    """Test accuracy, predicting in length-sorted batches of 64 as our Trainer.Predict does; argmax takes the first maximum."""
+def predict(model, settings, test):
+    """Class probabilities [n, K] in test order, predicted in length-sorted batches of 64 as our Trainer.Predict does."""
     order = sorted(range(len(test)), key=lambda i: len(test[i]["ids"]))
-    correct = 0
+    probabilities = np.zeros((len(test), settings["classes"]), dtype=np.float32)
     with torch.no_grad():
         for begin in range(0, len(order), 64):
-            rows = [test[i] for i in order[begin:begin + 64]]
-            ids, types, mask = pad(rows, settings["encoder"]["padId"])
-            probs = F.softmax(model(ids, mask, types), -1).numpy()
-            correct += sum(int(np.argmax(p) == r["label"]) for p, r in zip(probs, rows))
-    return correct / len(test)
+            index = order[begin:begin + 64]
+            ids, types, mask = pad([test[i] for i in index], settings["encoder"]["padId"])
+            probabilities[index] = F.softmax(model(ids, mask, types), -1).numpy()
+    return probabilities
+
+
+def accuracy(probabilities, labels):
+    """np.argmax takes the first maximum, as our Accuracy.ArgMax does."""
+    return float(np.mean(np.argmax(probabilities, 1) == labels))
+
+
+def auroc(scores, labels):
+    """Mann-Whitney AUROC, tied scores counting one half (our Auroc.Of); None without both classes."""
+    positives, negatives = int(np.sum(labels == 1)), int(np.sum(labels != 1))
+    if positives == 0 or negatives == 0:
+        return None
+    order = np.argsort(scores, kind="stable")
+    ranks = np.empty(len(scores))
+    sorted_scores = scores[order]
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and sorted_scores[end + 1] == sorted_scores[start]:
+            end += 1
+        ranks[order[start:end + 1]] = (start + end) / 2.0 + 1
+        start = end + 1
+    return (ranks[labels == 1].sum() - positives * (positives + 1) / 2.0) / (positives * negatives)
 
 
 def standard_error(p, n):
     return math.sqrt(p * (1 - p) / n)
+
+
+def auroc_standard_error(a, positives, negatives):
+    """Hanley and McNeil (1982)."""
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    return math.sqrt(max(0.0, a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives))
+
+
+def compared(ours, twin, se_ours, se_twin):
+    ours, twin = float(ours), float(twin)
+    two_se = 2 * math.sqrt(se_ours ** 2 + se_twin ** 2)
+    return {"ours": ours, "twin": twin, "difference": twin - ours, "twoSe": two_se, "agree": bool(abs(twin - ours) <= two_se)}
 
 
 def main():
@@ -317,28 +352,40 @@ def main():
                 f"(> {ARGS.forward_tolerance:g}); the training comparison would be meaningless")
 
     n = len(test)
+    labels = np.array([r["label"] for r in test])
+    positives, negatives = int(np.sum(labels == 1)), int(np.sum(labels != 1))
     for role in [r.strip() for r in ARGS.roles.split(",") if r.strip()]:
         if role not in ("student", "ceiling"):
             fail(2, f"--roles takes student and/or ceiling, not '{role}'")
         model, seconds = train(role, settings, weights, b, seed)
-        twin = accuracy(model, settings, test)
-        ours = settings[role]["testAccuracy"]
-        two_se = 2 * math.sqrt(standard_error(ours, n) ** 2 + standard_error(twin, n) ** 2)
-        report["roles"][role] = {"ours": ours, "twin": twin, "difference": twin - ours, "twoSe": two_se,
-                                 "agree": abs(twin - ours) <= two_se, "steps": settings[role]["steps"],
-                                 "epochs": settings[role]["epochs"], "learningRate": settings[role]["learningRate"],
-                                 "trainSeconds": seconds}
-        log(f"{role}: twin {twin:.1%}, ours {ours:.1%} ({seconds:.0f} s)")
+        probabilities = predict(model, settings, test)
+        twin, ours = accuracy(probabilities, labels), settings[role]["testAccuracy"]
+        entry = compared(ours, twin, standard_error(ours, n), standard_error(twin, n))
+        entry.update({"steps": settings[role]["steps"], "epochs": settings[role]["epochs"],
+                      "learningRate": settings[role]["learningRate"], "trainSeconds": seconds})
+        # AUROC too (binary tasks): it still tells students apart that predict one class everywhere (accuracy 50%).
+        ours_auroc = settings[role].get("testAuroc")
+        twin_auroc = auroc(probabilities[:, 1], labels) if settings["classes"] == 2 else None
+        if ours_auroc is not None and twin_auroc is not None:
+            entry["auroc"] = compared(ours_auroc, twin_auroc, auroc_standard_error(ours_auroc, positives, negatives),
+                                      auroc_standard_error(twin_auroc, positives, negatives))
+        report["roles"][role] = entry
+        log(f"{role}: twin {twin:.1%}, ours {ours:.1%}" + (f"; AUROC twin {twin_auroc:.3f}, ours {ours_auroc:.3f}"
+                                                           if "auroc" in entry else "") + f" ({seconds:.0f} s)")
         del model
 
     write_report(report)
     order = f"twin's batch order seed {seed}" if ARGS.order == "own" else "our batch order"
     print(f"{settings['task']} (seed {settings['seed']}, {order}): {settings['weakModel']} -> "
           f"{settings['strongModel']}, loss {settings['loss']}, {n} test examples")
-    print(f"{'role':<8} {'ours':>7} {'twin':>7} {'diff':>7} {'2 SE':>6}  agree")
+    print(f"{'role':<8} {'metric':<8} {'ours':>7} {'twin':>7} {'diff':>7} {'2 SE':>6}  agree")
     for role, r in report["roles"].items():
-        print(f"{role:<8} {r['ours']:>7.1%} {r['twin']:>7.1%} {100 * r['difference']:>+7.1f} {100 * r['twoSe']:>6.1f}  "
-              f"{'yes' if r['agree'] else 'NO'}")
+        print(f"{role:<8} {'accuracy':<8} {r['ours']:>7.1%} {r['twin']:>7.1%} {100 * r['difference']:>+7.1f} "
+              f"{100 * r['twoSe']:>6.1f}  {'yes' if r['agree'] else 'NO'}")
+        if "auroc" in r:
+            a = r["auroc"]
+            print(f"{role:<8} {'AUROC':<8} {a['ours']:>7.3f} {a['twin']:>7.3f} {a['difference']:>+7.3f} {a['twoSe']:>6.3f}  "
+                  f"{'yes' if a['agree'] else 'NO'}")
     print(f"written to {report_path()}")
 
 

@@ -109,7 +109,7 @@ public static class SplitExport
         JsonObject Trained(ModelResult m) => new()
         {
             ["learningRate"] = m.LearningRate, ["epochs"] = EpochsOf(m, c.BatchSize), ["steps"] = m.Steps,
-            ["trainExamples"] = m.TrainExamples, ["testAccuracy"] = m.TestAccuracy,
+            ["trainExamples"] = m.TrainExamples, ["testAccuracy"] = m.TestAccuracy, ["testAuroc"] = m.TestAuroc,
         };
         return new JsonObject
         {
@@ -134,7 +134,7 @@ public static class SplitExport
             ["optimizer"] = "Adam (betas 0.9, 0.999, eps 1e-8, no weight decay); lr cosine from the base rate to 0 over all steps, no warm-up",
             ["student"] = Trained(result.Student),
             ["ceiling"] = Trained(result.Ceiling),
-            ["weak"] = new JsonObject { ["model"] = c.WeakModel, ["testAccuracy"] = result.Weak.TestAccuracy },
+            ["weak"] = new JsonObject { ["model"] = c.WeakModel, ["testAccuracy"] = result.Weak.TestAccuracy, ["testAuroc"] = result.Weak.TestAuroc },
             ["bExamples"] = split.BInputs.Count,
             ["testExamples"] = split.Test.Count,
         };
