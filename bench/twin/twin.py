@@ -12,8 +12,8 @@ and weights.safetensors (the pretrained encoder).
 
 What is the same as ours: the weights, token ids, pooling (mean over the attention mask), zero-initialised bias-free
 head, eval mode (no dropout), loss, Adam (no weight decay), cosine learning rate from the base rate to 0 over all steps
-without warm-up (set before each step), batch size, epochs and steps. What differs: the arithmetic (another libtorch
-build, another BLAS) and, by default, the batch order (--order own: a seeded permutation of its own each epoch), so the
+without warm-up (set before each step), batch and micro-batch size, epochs and steps. What differs: the arithmetic
+(another libtorch build, another BLAS) and, by default, the batch order (--order own: a seeded permutation of its own each epoch), so the
 twin's accuracy is a second draw of the same experiment. --order ours replays our trainer's order instead, which leaves
 only the arithmetic and the code to differ. Either is compared with ours at 2 standard errors: binomial for accuracy,
 Hanley-McNeil for AUROC (binary tasks; it still separates students that predict one class everywhere).
@@ -231,6 +231,9 @@ def epoch_orders(directory, epochs, n, shuffle_seed):
 def train(role, settings, weights, b, shuffle_seed):
     spec = settings[role]
     batch, epochs, steps, lr = settings["batchSize"], spec["epochs"], spec["steps"], spec["learningRate"]
+    micro = settings.get("microBatchSize", batch)
+    if micro <= 0 or batch % micro != 0:
+        fail(2, f"micro-batch size {micro} does not divide the batch size {batch}")
     n = len(b)
     per_epoch = (n + batch - 1) // batch
     if spec["trainExamples"] != n or per_epoch * epochs != steps:
@@ -260,19 +263,26 @@ def train(role, settings, weights, b, shuffle_seed):
         f"loss {settings['loss'] if role == 'student' else 'xent'}")
     for order in orders:
         for begin in range(0, n, batch):
-            index = torch.from_numpy(order[begin:begin + batch])
-            length = int(padded[2][index].sum(1).max())  # pad to this batch's longest, as ours does
-            ids, types, mask = (t[index, :length] for t in padded)
+            batch_index = order[begin:begin + batch]
             for group in optimizer.param_groups:
                 group["lr"] = lr * 0.5 * (1 + math.cos(math.pi * step / steps))
             optimizer.zero_grad()
-            value = loss(model(ids, mask, types), targets[index], step / steps)
-            value.backward()
+            value = 0.0
+            # Micro-batches as ours: each micro-batch's loss weighted by its share of the batch (the same gradient for
+            # xent; logconf's quantile is taken per micro-batch, as ours takes it).
+            for micro_begin in range(0, len(batch_index), micro):
+                index = torch.from_numpy(batch_index[micro_begin:micro_begin + micro])
+                length = int(padded[2][index].sum(1).max())  # pad to this micro-batch's longest, as ours does
+                ids, types, mask = (t[index, :length] for t in padded)
+                share = len(index) / len(batch_index)
+                micro_loss = loss(model(ids, mask, types), targets[index], step / steps)
+                (micro_loss * share).backward()
+                value += micro_loss.item() * share
             optimizer.step()
             step += 1
             if step % ARGS.progress_every == 0 or step == steps:
                 elapsed = time.perf_counter() - start
-                log(f"{role}: step {step}/{steps} loss {value.item():.4f} ({elapsed:.0f} s, {elapsed / step:.2f} s/step)")
+                log(f"{role}: step {step}/{steps} loss {value:.4f} ({elapsed:.0f} s, {elapsed / step:.2f} s/step)")
     return model, time.perf_counter() - start
 
 

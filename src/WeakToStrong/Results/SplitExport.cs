@@ -131,6 +131,7 @@ public static class SplitExport
             ["loss"] = c.Loss,
             ["linearProbe"] = ModelCatalog.Get(c.StrongModel).LinearProbe(c.LinearProbe),
             ["batchSize"] = c.BatchSize,
+            ["microBatchSize"] = c.MicroBatchSize,
             ["optimizer"] = "Adam (betas 0.9, 0.999, eps 1e-8, no weight decay); lr cosine from the base rate to 0 over all steps, no warm-up",
             ["student"] = Trained(result.Student),
             ["ceiling"] = Trained(result.Ceiling),
