@@ -3,103 +3,21 @@
 the same work (batch x seq of random full-length token ids, mean pooling, zero-initialised bias-free head, soft
 cross-entropy, Adam, no dropout), timed in fp32 and under torch.autocast('cpu', dtype=torch.bfloat16).
 
-Written for Debian's python3-torch 1.13 (no scaled_dot_product_attention there): attention is spelled out as
-Hugging Face's BertSelfAttention does it. Prints one JSON object on stdout.
+Written for Debian's python3-torch 1.13. The model (attention spelled out as Hugging Face's BertSelfAttention does it) is
+bench/twin/bert.py, shared with the protocol's twin. Prints one JSON object on stdout.
 """
 import argparse
 import json
-import math
-import struct
+import os
+import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-def read_safetensors(path):
-    """8-byte little-endian header length, JSON header, raw little-endian data (no python3-safetensors on Debian)."""
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    dtypes = {"F32": np.float32, "I64": np.int64}
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = info["data_offsets"]
-        array = np.frombuffer(data[begin:end], dtype=dtypes[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(array.copy())
-    return out
-
-
-class Layer(nn.Module):
-    def __init__(self, h, heads, ffn, eps):
-        super().__init__()
-        self.heads = heads
-        self.query, self.key, self.value = nn.Linear(h, h), nn.Linear(h, h), nn.Linear(h, h)
-        self.attn_out = nn.Linear(h, h)
-        self.attn_norm = nn.LayerNorm(h, eps=eps)
-        self.inter = nn.Linear(h, ffn)
-        self.out = nn.Linear(ffn, h)
-        self.out_norm = nn.LayerNorm(h, eps=eps)
-
-    def forward(self, x, bias):
-        b, t, h = x.shape
-        d = h // self.heads
-
-        def split(y):
-            return y.view(b, t, self.heads, d).transpose(1, 2)
-
-        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
-        scores = q @ k.transpose(-1, -2) / math.sqrt(d) + bias
-        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, t, h)
-        x = self.attn_norm(x + self.attn_out(context))
-        return self.out_norm(x + self.out(F.gelu(self.inter(x))))
-
-
-class Bert(nn.Module):
-    def __init__(self, cfg, classes=2):
-        super().__init__()
-        h = cfg["hidden"]
-        self.word = nn.Embedding(cfg["vocab"], h)
-        self.pos = nn.Embedding(cfg["positions"], h)
-        self.types = nn.Embedding(2, h)
-        self.norm = nn.LayerNorm(h, eps=1e-12)
-        self.layers = nn.ModuleList(Layer(h, cfg["heads"], cfg["ffn"], 1e-12) for _ in range(cfg["layers"]))
-        self.head = nn.Linear(h, classes, bias=False)
-        nn.init.zeros_(self.head.weight)
-
-    def load_hf(self, w):
-        with torch.no_grad():
-            self.word.weight.copy_(w["embeddings.word_embeddings.weight"])
-            self.pos.weight.copy_(w["embeddings.position_embeddings.weight"])
-            self.types.weight.copy_(w["embeddings.token_type_embeddings.weight"])
-            self.norm.weight.copy_(w["embeddings.LayerNorm.weight"])
-            self.norm.bias.copy_(w["embeddings.LayerNorm.bias"])
-            names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-                     "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
-                     "inter": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}
-            for i, layer in enumerate(self.layers):
-                for ours, theirs in names.items():
-                    module = getattr(layer, ours)
-                    module.weight.copy_(w[f"encoder.layer.{i}.{theirs}.weight"])
-                    module.bias.copy_(w[f"encoder.layer.{i}.{theirs}.bias"])
-
-    def forward(self, ids, mask):
-        return self.head(self.pooled(ids, mask))
-
-    def pooled(self, ids, mask):
-        t = ids.shape[1]
-        x = self.word(ids) + self.pos(torch.arange(t)) + self.types(torch.zeros_like(ids))
-        x = self.norm(x)
-        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
-        for layer in self.layers:
-            x = layer(x, bias)
-        m = mask.unsqueeze(-1).to(x.dtype)
-        return (x * m).sum(1) / m.sum(1).clamp_min(1e-9)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "twin"))
+from bert import Bert, config_of, read_safetensors  # noqa: E402  (the model shared with bench/twin/twin.py)
 
 
 def time_train(model, ids, mask, targets, steps, warmup, bf16):
@@ -150,11 +68,7 @@ def main():
     torch.manual_seed(0)
 
     w = read_safetensors(args.weights)
-    cfg = {"vocab": w["embeddings.word_embeddings.weight"].shape[0], "hidden": w["embeddings.word_embeddings.weight"].shape[1],
-           "positions": w["embeddings.position_embeddings.weight"].shape[0],
-           "layers": len({k.split(".")[2] for k in w if k.startswith("encoder.layer.")}),
-           "ffn": w["encoder.layer.0.intermediate.dense.weight"].shape[0]}
-    cfg["heads"] = args.heads
+    cfg = config_of(w, args.heads)
     ids = torch.from_numpy(np.fromfile(args.ids, dtype=np.int64).reshape(args.batch, args.seq).copy())
     mask = torch.ones_like(ids)
     targets = torch.tensor([[0.3, 0.7]]).repeat(args.batch, 1)

@@ -44,12 +44,14 @@ internal static class RunCommand
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
+        var exportSplit = new Option<string?>("--export-split") { Description = "After the run, write B (token ids, weak soft labels, ground truth), the test set, the settings used and the strong model's pretrained weights to this folder, for the PyTorch twin (bench/twin)" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
             task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, epochs, minSteps, microBatch, weakLr, strongLr, probe,
             maxTrain, maxTest, minGap, threads, output, force, json, bf16, groupByLength,
         };
+        command.Options.Add(exportSplit);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             // Every option and model first, then the data: nothing trains until all of them are good.
@@ -118,6 +120,7 @@ internal static class RunCommand
             if (slices > 1 && smallestB / slices < DataChecks.MinHalf / 2)
                 throw new UserInputException("--bootstrap", $"{slices - 1} intermediate models cut half B ({smallestB} examples) into slices of fewer than {DataChecks.MinHalf / 2}",
                     "Use fewer intermediate models or more data.");
+            if (r.GetValue(exportSplit) is not null) { TorchRuntime.Initialize(common.Threads); SplitExport.Check(config, seedCount, taskData.Inputs); }
 
             bool quiet = r.GetValue(json);
             var results = new List<ExperimentResult>();
@@ -142,6 +145,7 @@ internal static class RunCommand
                     result = fresh;
                 }
                 results.Add(result);
+                if (r.GetValue(exportSplit) is { } exportDir) { SplitExport.Write(exportDir, folder, split, result); if (!quiet) Console.Error.WriteLine($"w2s: split exported to {exportDir}"); }
                 if (!quiet)
                 {
                     ResultTable.Write(result, AnsiConsole.Console);
