@@ -21,9 +21,13 @@ public sealed partial class BagOfWordsClassifier : Classifier
     // Inverse document frequency per bucket, fitted on the first inputs the model is prepared with (its training set).
     private float[]? idf;
 
-    public BagOfWordsClassifier(int classes) : base("bow")
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="solved">Fit by <see cref="Fit"/> under cross-entropy (the protocol's `bow`); false: always train by
+    /// gradient steps at the stage's learning rate (cheap test rungs that differ by their rate).</param>
+    public BagOfWordsClassifier(int classes, bool solved = true) : base("bow")
     {
         Classes = classes;
+        Solved = solved;
         weights = nn.EmbeddingBag(Buckets, classes, mode: EmbeddingBagMode.Sum);
         bias = nn.Parameter(zeros(classes));
         using (no_grad()) weights.weight!.zero_();
@@ -31,6 +35,9 @@ public sealed partial class BagOfWordsClassifier : Classifier
     }
 
     public override int Classes { get; }
+
+    /// <summary>Whether the protocol fits it to its optimum under cross-entropy rather than by gradient steps.</summary>
+    public bool Solved { get; }
 
     /// <summary>Hashed feature ids, one per occurrence (repeats carry the term frequency).</summary>
     public override EncodedInput Encode(TextInput input)

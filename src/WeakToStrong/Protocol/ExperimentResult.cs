@@ -28,6 +28,11 @@ public sealed record ModelResult(
 
     /// <summary>Predicts one class for at least <see cref="CollapseShare"/> of the test set.</summary>
     public bool Collapsed => TopClassShare >= CollapseShare;
+
+    // Value equality over the lists too (a cached result equals a fresh one): compare the serialized form.
+    public bool Equals(ModelResult? other) => other is not null && Results.Json.Serialize(this) == Results.Json.Serialize(other);
+
+    public override int GetHashCode() => HashCode.Combine(Role, Model, TestAccuracy, Steps);
 }
 
 /// <summary>

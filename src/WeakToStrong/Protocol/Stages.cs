@@ -111,7 +111,7 @@ public static class Stages
         string role = spec.Kind.ToString().ToLowerInvariant();
         LogisticRegression.Report? solver = null;
         TrainSummary summary;
-        if (model is BagOfWordsClassifier bow && loss is SoftCrossEntropy && selection is null)
+        if (model is BagOfWordsClassifier { Solved: true } bow && loss is SoftCrossEntropy && selection is null)
         {
             // A convex model with the convex loss: solved to its optimum, its L2 strength cross-validated on its own training set.
             var clock = Stopwatch.StartNew();

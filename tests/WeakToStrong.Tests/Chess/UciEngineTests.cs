@@ -57,8 +57,11 @@ public class UciEngineTests
     {
         using var engine = new UciEngine(Options);
         int pid = engine.ProcessId;
-        Process.GetProcessById(pid).Kill(); // the engine this test started
-        Process.GetProcessById(pid).WaitForExit(5000);
+        using (var process = Process.GetProcessById(pid)) // the engine this test started; one handle, so a fast exit cannot race a second lookup
+        {
+            process.Kill();
+            process.WaitForExit(5000);
+        }
         var result = engine.Analyse(Position.StartFen, new SearchLimit(Depth: 3));
         Assert.Contains(result.BestMove, Position.Start.SortedUci());
         Assert.Equal(1, engine.Restarts);

@@ -113,7 +113,7 @@ public sealed class DiskFullTests : IDisposable
     {
         // A few KB free: the weak stage trains, and a write soon fails. Then space is freed and the same command resumes.
         var run = $"{FullDisk.W2s} run --data {Data()} --weak bow --strong bow --threads 1 --out \"$1/runs\" --json";
-        var (exit, stdout, err) = FullDisk.Shell(_mount, 8,
+        var (exit, stdout, err) = FullDisk.Shell(_mount, 16,
             $"{run} > /dev/null; echo EXIT=$?; snapshot failed; rm \"$FILLER\"; {run} > /dev/null; echo EXIT=$?; snapshot resumed", Snapshots);
         Assert.True(exit == 0, err);
         var exits = stdout.Split('\n').Where(l => l.StartsWith("EXIT=")).ToList();
