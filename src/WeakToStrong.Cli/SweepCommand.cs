@@ -24,6 +24,7 @@ internal static class SweepCommand
         var maxTrain = new Option<int?>("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
         var maxTest = new Option<int?>("--max-test") { Description = "Use at most this many test examples" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
+        var minSteps = new Option<int?>("--min-steps") { Description = "Training budget floor: every gradient-trained stage takes at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
         var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split to save memory)", DefaultValueFactory = _ => 32 };
         var probe = new Option<bool>("--linear-probe") { Description = "Freeze the transformers and train only their heads" };
         var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
@@ -44,7 +45,7 @@ internal static class SweepCommand
         var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
-            tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, microBatch, probe, minGap, threads, output, dryRun, json,
+            tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, minSteps, microBatch, probe, minGap, threads, output, dryRun, json,
             executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait, groupByLength,
         };
         command.SetAction(r => CliErrors.Guard(() =>
@@ -59,7 +60,8 @@ internal static class SweepCommand
             OptionChecks.AtLeast("--bootstrap", r.GetValue(bootstrap), 0);
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), common.Seeds,
                 common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, common.Epochs,
-                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength));
+                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength), r.GetValue(minSteps));
+            if (config.MinSteps is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {config.MinSteps}");
             if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "names no task", "Give built-in task names or .jsonl files, comma-separated.");
             if (config.Models.Count == 0) throw new UserInputException("--models", "names no model", "Give the ladder, weakest first, e.g. --models bow,minilm-l1.");
             if (config.Losses.Count == 0) throw new UserInputException("--losses", "names no loss", "`w2s losses` lists them.");

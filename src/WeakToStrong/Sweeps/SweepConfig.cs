@@ -21,7 +21,8 @@ public sealed record SweepConfig(
     int MicroBatchSize = 32,
     double MinGap = Pgr.DefaultMinGap,
     bool LinearProbe = false,
-    bool GroupByLength = false);
+    bool GroupByLength = false,
+    int? MinSteps = null);
 
 /// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
 public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)

@@ -15,7 +15,7 @@ public sealed class SweepRecoveryCliTests : IDisposable
         var data = Path.Combine(_folder, "soup.jsonl");
         File.WriteAllLines(data, Enumerable.Range(0, 200).Select(BadInputFolder.Good));
         var results = Path.Combine(_folder, "results");
-        string[] sweep = ["sweep", "--tasks", data, "--models", "bow,minilm-l1", "--losses", "xent", "--seeds", "1", "--max-train", "60",
+        string[] sweep = ["sweep", "--tasks", data, "--models", "bow,minilm-l1", "--min-steps", "0", "--losses", "xent", "--seeds", "1", "--max-train", "60",
             "--threads", "1", "--out", results];
         var timeout = TimeSpan.FromMinutes(5);
         var first = W2sProcess.RunWithin(timeout, sweep);

@@ -31,7 +31,7 @@ public class SlurmClusterTests(ITestOutputHelper output)
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(150);
 
     private static string[] Sweep(string data, string folder, params string[] more) =>
-        ["sweep", "--tasks", data, "--models", "bow,minilm-l1", "--losses", "xent", "--seeds", "1", "--max-train", "160", "--max-test", "60",
+        ["sweep", "--tasks", data, "--models", "bow,minilm-l1", "--min-steps", "0", "--losses", "xent", "--seeds", "1", "--max-train", "160", "--max-test", "60",
             "--out", folder, .. more];
 
     private static string KeywordTask(string folder)

@@ -13,7 +13,7 @@ public class SweepCliTests
         var folder = SweepFixtures.TempFolder();
         try
         {
-            var (exit, output, _) = W2s("sweep", "--models", "minilm-l1,bow", "--losses", "xent,logconf", "--seeds", "1", "--max-train", "100",
+            var (exit, output, _) = W2s("sweep", "--models", "minilm-l1,bow", "--min-steps", "0", "--losses", "xent,logconf", "--seeds", "1", "--max-train", "100",
                 "--max-test", "50", "--out", folder, "--dry-run", "--json");
             Assert.Equal(0, exit);
             using var plan = JsonDocument.Parse(output);
