@@ -62,7 +62,7 @@ public sealed class SplitExportTests : IDisposable
     {
         var folder = TinyBert();
         var (clean, poisoned, report) = Splits();
-        var config = new ExperimentConfig("bow", "hf:" + folder, "xent", Seed: 2, Epochs: 2, StrongLearningRate: 1e-3).Resolved();
+        var config = new ExperimentConfig("bow", "hf:" + folder, "xent", Seed: 2, Epochs: 2, StrongLearningRate: 1e-3, MinSteps: 0).Resolved();
 
         var (cleanResult, cleanLabels, _) = Experiment.Run(clean, report, config);
         var (poisonedResult, poisonedLabels, _) = Experiment.Run(poisoned, report, config);
@@ -167,7 +167,7 @@ public sealed class SplitExportTests : IDisposable
             return line.ToJsonString();
         }));
         string runs = Path.Combine(_dir, "runs"), export = Path.Combine(runs, "export");
-        string[] run = ["run", "--data", data, "--weak", "bow", "--strong", "hf:" + folder, "--threads", "1", "--out", runs, "--export-split", export];
+        string[] run = ["run", "--data", data, "--weak", "bow", "--strong", "hf:" + folder, "--min-steps", "0", "--threads", "1", "--out", runs, "--export-split", export];
 
         var (exit, _, err) = W2sProcess.Run(run);
         Assert.True(exit == 0, err);

@@ -76,11 +76,11 @@ public sealed partial class BagOfWordsClassifier : Classifier
     /// <summary>The L2-normalised TF-IDF vector of one input: (bucket, value) pairs, sublinear term frequency.</summary>
     public SparseRow Features(EncodedInput input)
     {
-        var table = idf ?? throw new InvalidOperationException("bow: Prepare must see the training inputs before features are read");
         var counts = new SortedDictionary<long, int>();
         foreach (var id in input.Ids) counts[id] = counts.GetValueOrDefault(id) + 1;
         var columns = counts.Keys.Select(k => (int)k).ToArray();
-        var values = counts.Select(kv => (float)((1 + Math.Log(kv.Value)) * table[kv.Key])).ToArray();
+        // Before Prepare has seen a training set every term weighs 1 (plain term frequency).
+        var values = counts.Select(kv => (float)((1 + Math.Log(kv.Value)) * (idf?[kv.Key] ?? 1f))).ToArray();
         float norm = MathF.Sqrt(values.Sum(v => v * v));
         if (norm > 0) for (int i = 0; i < values.Length; i++) values[i] /= norm;
         return new SparseRow(columns, values);

@@ -109,8 +109,9 @@ public class SlurmClusterTests(ITestOutputHelper output)
                 .ToDictionary(s => s.GetProperty("kind").GetString()!, s => s);
             Assert.Equal("Failed", states["Weak"].GetProperty("state").GetString());
             Assert.Equal("Failed", states["Student"].GetProperty("state").GetString());
-            Assert.Contains("labeller", states["Student"].GetProperty("detail").GetString());
+            Assert.Contains("w2s: error", states["Student"].GetProperty("detail").GetString());
             Assert.True(File.Exists(states["Student"].GetProperty("log").GetString()));
+            Assert.Contains("labeller", File.ReadAllText(states["Student"].GetProperty("log").GetString()!)); // the detail is the log's start, cut short
             Assert.Equal(2, status.GetProperty("counts").GetProperty("Done").GetInt32()); // the two ceilings
             var missing = new[] { states["Weak"], states["Student"] }.Select(s => s.GetProperty("key").GetString()!).Order().ToList();
 
