@@ -34,12 +34,12 @@ public static class SplitExport
         CheckConfig(config, seeds, inputs);
         var spec = ModelCatalog.Get(config.StrongModel);
         using var probe = spec.Create(2);
-        if (probe is not BertClassifier) throw new ArgumentException($"--export-split: the strong model must be a BERT encoder; {spec.Name} is a {probe.GetType().Name}");
+        if (probe is not BertClassifier) throw new UserInputException("--export-split", $"the strong model must be a BERT encoder; {spec.Name} is a {probe.GetType().Name}");
     }
 
     private static void CheckConfig(ExperimentConfig config, int seeds, string inputs)
     {
-        static ArgumentException No(string what) => new($"--export-split: {what}");
+        static UserInputException No(string what) => new("--export-split", what);
         if (seeds != 1) throw No("exports one seed; drop --seeds");
         if (inputs != InputKinds.Text) throw No($"exports text tasks only, not {inputs} inputs");
         if (!TwinLosses.Contains(config.Loss)) throw No($"the twin implements the losses {string.Join(", ", TwinLosses)}, not '{config.Loss}'");
@@ -70,7 +70,7 @@ public static class SplitExport
 
         using var created = ModelCatalog.Get(config.StrongModel).Create(split.Classes);
         var model = created as BertClassifier
-            ?? throw new ArgumentException($"--export-split: the strong model must be a BERT encoder; {config.StrongModel} is a {created.GetType().Name}");
+            ?? throw new UserInputException("--export-split", $"the strong model must be a BERT encoder; {config.StrongModel} is a {created.GetType().Name}");
         var b = new StringBuilder();
         for (int i = 0; i < truth.Count; i++)
         {
