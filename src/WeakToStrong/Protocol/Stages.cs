@@ -115,7 +115,7 @@ public static class Stages
         {
             // A convex model with the convex loss: solved to its optimum, its L2 strength cross-validated on its own training set.
             var clock = Stopwatch.StartNew();
-            solver = bow.Fit(data.Select(d => bow.Encode(d.Input)).ToList(), data.Select(d => d.Target).ToList(), spec.Seed);
+            solver = bow.Fit(EncodingCache.Encode(bow, data.Select(d => d.Input)), data.Select(d => d.Target).ToList(), spec.Seed);
             summary = new TrainSummary(solver.Iterations, data.Count, solver.TrainingLoss, clock.Elapsed.TotalSeconds);
         }
         else summary = Trainer.Train(model, data, loss, train, $"{role} {modelSpec.Name}", progress, selection);
