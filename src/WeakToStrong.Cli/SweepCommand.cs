@@ -43,10 +43,11 @@ internal static class SweepCommand
         var noWait = new Option<bool>("--no-wait") { Description = "Slurm: submit and return; `w2s status RESULTS` follows the jobs, the same sweep command again collects the results" };
 
         var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
             tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, minSteps, microBatch, probe, minGap, threads, output, dryRun, json,
-            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait, groupByLength,
+            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait, groupByLength, bf16,
         };
         command.SetAction(r => CliErrors.Guard(() =>
         {
@@ -60,7 +61,8 @@ internal static class SweepCommand
             OptionChecks.AtLeast("--bootstrap", r.GetValue(bootstrap), 0);
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), common.Seeds,
                 common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, common.Epochs,
-                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength), r.GetValue(minSteps));
+                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength), r.GetValue(minSteps), r.GetValue(bf16));
+            if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             if (config.MinSteps is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {config.MinSteps}");
             if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "names no task", "Give built-in task names or .jsonl files, comma-separated.");
             if (config.Models.Count == 0) throw new UserInputException("--models", "names no model", "Give the ladder, weakest first, e.g. --models bow,minilm-l1.");

@@ -22,7 +22,8 @@ public sealed record SweepConfig(
     double MinGap = Pgr.DefaultMinGap,
     bool LinearProbe = false,
     bool GroupByLength = false,
-    int? MinSteps = null);
+    int? MinSteps = null,
+    bool Bf16 = false);
 
 /// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
 public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)
