@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using WeakToStrong.Metrics;
 using WeakToStrong.Results;
 
 namespace WeakToStrong.Reports;
@@ -176,14 +177,16 @@ public static class SweepReport
 
         // The PGR of AUROC column only where some pair has one (an AUROC gap above the threshold).
         bool auroc = block.Pairs.Any(p => p.AurocPgrPerSeed is not null);
-        IReadOnlyList<string> header = ["method", "weak", "strong", "weak acc", "student acc", "ceiling acc", "gap", "PGR", "PGR per seed"];
+        IReadOnlyList<string> header = ["method", "weak", "strong", "weak acc", "student acc", "ceiling acc", "gap", "PGR of the means",
+            "PGR over seeds: mean ± SE [95% interval]"];
         yield return new ReportTable($"{block.Title}: every pair (mean over seeds [seed range])",
-            auroc ? [.. header, "PGR of AUROC per seed"] : header,
+            auroc ? [.. header, "PGR of AUROC over seeds"] : header,
             block.Pairs.Select(p =>
             {
                 IReadOnlyList<string> row = [p.Method, p.Weak, p.Strong, Range(p.WeakAccuracy), Range(p.StudentAccuracy), Range(p.CeilingAccuracy),
-                    $"{p.PgrOfMeans.Gap * 100:F1} pts", p.PgrOfMeans.Value is double v ? F2(v) : "undefined (small gap)", PerSeed(p.PgrPerSeed)];
-                return auroc ? [.. row, PerSeed(p.AurocPgrPerSeed)] : row;
+                    $"{p.PgrOfMeans.Gap * 100:F1} pts", p.PgrOfMeans.Value is double v ? F2(v) : "undefined (small gap)",
+                    OverSeeds(p.Rows.Select(r => r.Pgr))];
+                return auroc ? [.. row, OverSeeds(p.Rows.Select(r => r.AurocPgr))] : row;
             }).ToList());
 
         yield return new ReportTable($"{block.Title}: imitation analysis (student-supervisor agreement on test, mean over pairs and seeds)",
@@ -244,7 +247,15 @@ public static class SweepReport
 
     private static string Range(SeedRange r) => r.Seeds > 1 ? $"{Pct(r.Mean)} [{Pct(r.Low)}–{Pct(r.High)}]" : Pct(r.Mean);
     private static string Pct(double v) => (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
-    private static string PerSeed(SeedRange? s) => s is null ? "-" : s.Seeds > 1 ? $"{F2(s.Mean)} [{F2(s.Low)}, {F2(s.High)}]" : F2(s.Mean);
+    /// <summary>Seeds where the value is defined: mean ± standard error and the bootstrap 95% interval of the mean
+    /// (with 3 seeds that interval is the lowest to the highest seed).</summary>
+    private static string OverSeeds(IEnumerable<double?> values)
+    {
+        var defined = values.OfType<double>().Where(double.IsFinite).ToList();
+        var s = SeedSummary.Of(defined);
+        return s is null ? "-" : s.Count > 1 ? $"{F2(s.Mean)} ± {F2(s.StandardError)} [{F2(s.CiLow)}, {F2(s.CiHigh)}] ({s.Count} seeds)" : F2(s.Mean);
+    }
+
 
     private static string F2(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
     private static string Slug(string s) => string.Concat(s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');

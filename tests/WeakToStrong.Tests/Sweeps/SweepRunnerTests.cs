@@ -93,7 +93,7 @@ public class SweepRunnerTests
             var md = File.ReadAllText(files.Single(f => f.EndsWith("summary.md")));
             Assert.Contains("median PGR", md);
             Assert.Contains("imitation", md);
-            Assert.Contains("PGR of AUROC per seed", md);
+            Assert.Contains("PGR of AUROC over seeds", md);
             Assert.Contains("Across tasks", md);
         }
         finally { Directory.Delete(folder, true); }
