@@ -51,10 +51,22 @@ def time_infer(model, ids, mask, steps, warmup, bf16):
     return (time.perf_counter() - start) / steps
 
 
+def blas_info():
+    config = torch.__config__.show()
+    return config.split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in config else "?"
+
+
+def loaded_blas():
+    """BLAS_INFO=generic means "the system libblas.so.3": which library that resolved to in this process."""
+    torch.randn(64, 64) @ torch.randn(64, 64)
+    with open("/proc/self/maps") as maps:
+        return sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--ids", required=True, help="int64 token ids, raw, batch x seq")
+    ap.add_argument("--weights")
+    ap.add_argument("--ids", help="int64 token ids, raw, batch x seq")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seq", type=int, default=128)
     ap.add_argument("--heads", type=int, default=12)
@@ -63,7 +75,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--bf16-steps", type=int, default=None)
     ap.add_argument("--bf16-warmup", type=int, default=None)
+    ap.add_argument("--blas-only", action="store_true", help="print the loaded BLAS libraries and exit")
     args = ap.parse_args()
+    if args.blas_only:
+        print(json.dumps({"torch": torch.__version__, "blas": blas_info(), "blas_library": loaded_blas()}))
+        return
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
@@ -74,18 +90,14 @@ def main():
     targets = torch.tensor([[0.3, 0.7]]).repeat(args.batch, 1)
     tokens = args.batch * args.seq
 
-    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "config": torch.__config__.show(),
-              "blas": torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?"}
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "config": torch.__config__.show(), "blas": blas_info()}
     # The peer's own parity check: the bench compares these with its pooled embeddings of the same ids.
     check = Bert(cfg)
     check.load_hf(w)
     check.eval()
     with torch.no_grad():
         result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
-    # BLAS_INFO=generic means "the system libblas.so.3": record which library that resolved to in this process.
-    torch.randn(64, 64) @ torch.randn(64, 64)
-    with open("/proc/self/maps") as maps:
-        result["blas_library"] = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
+    result["blas_library"] = loaded_blas()
     for name, bf16 in (("fp32", False), ("bf16", True)):
         steps = (args.bf16_steps or args.steps) if bf16 else args.steps
         warmup = (args.bf16_warmup if args.bf16_warmup is not None else args.warmup) if bf16 else args.warmup

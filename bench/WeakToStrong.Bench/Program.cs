@@ -1,6 +1,7 @@
 // Benchmark: finetuning and inference throughput of minilm-l6 in our code vs PyTorch (same weights) and ONNX Runtime,
-// achieved FLOP/s against a measured matmul peak, and wall time of whole `w2s run` commands. Writes bench/RESULTS.md and
-// bench/results.json. Not part of the tests: run it on a quiet machine, e.g.
+// achieved FLOP/s against a measured matmul peak, and wall time of whole `w2s run` commands, labelled with the CPU model and
+// ISA flags. Writes this CPU kind's section of bench/results.json and bench/RESULTS.md. It refuses to run when the PyTorch
+// peer would use the reference BLAS. Not part of the tests: run it on a quiet machine, e.g.
 //   dotnet run -c Release --project bench/WeakToStrong.Bench -- --threads 2
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -40,6 +41,21 @@ var results = new JsonObject
     ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["rounds"] = rounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
 };
 void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss} load {Measure.LoadAverage():F1}] {line}");
+
+var cpu = CpuInfo.Detect();
+results["cpu"] = cpu.ToJson();
+Log($"CPU: {cpu.Describe()}");
+string peerScript = Path.Combine(repo, "bench", "torch_peer.py");
+// Before any timing: a peer on the reference BLAS would make every ratio against PyTorch meaningless.
+try
+{
+    if (PeerWork.ReferenceBlasProblem(PeerWork.Blas(python, peerScript, threads)) is { } blasProblem)
+    {
+        Console.Error.WriteLine($"bench: refused: {blasProblem}.");
+        Environment.Exit(2);
+    }
+}
+catch (InvalidOperationException e) { Log("PyTorch peer unavailable (the run goes on without it): " + e.Message); }
 
 TorchRuntime.Initialize(threads);
 // Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
@@ -82,8 +98,14 @@ SafeTensors.Write(weights, minilm.ToHuggingFace());
 File.WriteAllBytes(idsFile, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
 JsonObject? peer = null;
 string? peerError = null;
-try { peer = PeerWork.Run(python, Path.Combine(repo, "bench", "torch_peer.py"), weights, idsFile, Batch, Seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
+try { peer = PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
 catch (Exception e) { peerError = e.Message; Log("peer failed: " + e.Message); }
+string? peerRefused = PeerWork.ReferenceBlasProblem(peer);
+if (peer is not null && peerRefused is not null)
+{
+    Log("refused: " + peerRefused);
+    peer = new JsonObject { ["refused"] = peerRefused, ["blas_library"] = peer["blas_library"]!.DeepClone() };
+}
 double peerParity = double.NaN;
 if (peer is not null)
 {
@@ -100,7 +122,7 @@ double trainFlops = 3 * forwardFlops;
 
 double oursTrainFp32 = tokens / trainFp32.SecondsPerStep, oursTrainBf16 = tokens / trainBf16.SecondsPerStep;
 double oursInferFp32 = tokens / inferFp32, oursInferBf16 = tokens / inferBf16, ortTps = tokens / ort;
-double? P(string k) => peer?[k]?.GetValue<double>();
+double? P(string k) => peerRefused is null ? peer?[k]?.GetValue<double>() : null;
 results["ours"] = new JsonObject
 {
     ["train_fp32_tokens_per_second"] = oursTrainFp32, ["train_bf16_tokens_per_second"] = oursTrainBf16,
@@ -153,8 +175,10 @@ if (runs)
 }
 results["load_average_end"] = Measure.LoadAverage();
 
-File.WriteAllText(Path.Combine(outDir, "results.json"), results.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-File.WriteAllText(Path.Combine(outDir, "RESULTS.md"), Report.Markdown(results));
+string resultsFile = Path.Combine(outDir, "results.json");
+var merged = Report.Merge(File.Exists(resultsFile) ? JsonNode.Parse(File.ReadAllText(resultsFile))!.AsObject() : null, results);
+File.WriteAllText(resultsFile, merged.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+File.WriteAllText(Path.Combine(outDir, "RESULTS.md"), Report.Markdown(merged));
 Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "RESULTS.md")));
 Directory.Delete(work, recursive: true);
 

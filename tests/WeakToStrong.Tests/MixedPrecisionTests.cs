@@ -56,4 +56,85 @@ public class MixedPrecisionTests
         double cosine = (a.dot(b) / (a.norm() * b.norm())).item<float>();
         Assert.True(cosine > 0.98, $"cosine(fp32 grad, bf16 grad) = {cosine}");
     }
+
+    private static Dictionary<string, Tensor> Gradients(BertEncoder encoder, int microBatches)
+    {
+        var (ids, types, mask) = Batch();
+        var probe = randn([3, 10, Tiny.Hidden], generator: new Generator(3));
+        // The same batch as several backward passes, as the trainer's micro-batches are (each pass adds to .grad).
+        for (int i = 0; i < microBatches; i++) ((encoder.forward(ids, types, mask) * probe).sum() / microBatches).backward();
+        return encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
+    }
+
+    [Fact]
+    public void CachedBf16CastsGiveTheGradientsOfFreshCastsAcrossMicroBatches()
+    {
+        manual_seed(1);
+        using var encoder = new BertEncoder(Tiny) { Precision = ComputePrecision.BFloat16 };
+        var fresh = Gradients(encoder, microBatches: 2);
+        encoder.zero_grad();
+        using (encoder.Casts!.BeginCaching())
+        {
+            var cached = Gradients(encoder, microBatches: 2);
+            foreach (var (name, grad) in fresh)
+                Assert.True(grad.allclose(cached[name], rtol: 0, atol: 0), $"{name}: cached casts changed the gradient");
+        }
+    }
+
+    [Fact]
+    public void Bf16GradientsOfEveryWeightMatchFloat32WithinBf16Tolerance()
+    {
+        manual_seed(1);
+        using var fp32 = new BertEncoder(Tiny);
+        var reference = Gradients(fp32, microBatches: 1);
+        manual_seed(1);
+        using var bf16 = new BertEncoder(Tiny) { Precision = ComputePrecision.BFloat16 };
+        using var caching = bf16.Casts!.BeginCaching();
+        var low = Gradients(bf16, microBatches: 2);
+        foreach (var (name, a) in reference.Where(g => g.Key.StartsWith("layers.")))
+        {
+            var b = low[name];
+            Assert.Equal(ScalarType.Float32, b.dtype);
+            double relative = ((a - b).norm() / a.norm()).item<float>();
+            Assert.True(relative < 0.05, $"{name}: |g_bf16 - g_fp32| / |g_fp32| = {relative}");
+        }
+    }
+
+    [Fact]
+    public void CachedCastsAreReusedUntilInvalidated()
+    {
+        manual_seed(1);
+        using var encoder = new BertEncoder(Tiny) { Precision = ComputePrecision.BFloat16 };
+        var (ids, types, mask) = Batch();
+        using var _ = no_grad();
+        using var caching = encoder.Casts!.BeginCaching();
+        var before = encoder.forward(ids, types, mask);
+        // Only the layers' Linear weights and biases are cast (embeddings and LayerNorms stay float32).
+        foreach (var (name, p) in encoder.named_parameters())
+            if (name.StartsWith("layers.") && !name.Contains("norm")) p.mul_(1.5);
+        Assert.True(before.allclose(encoder.forward(ids, types, mask), rtol: 0, atol: 0), "the stale casts were not reused");
+        encoder.Casts.Invalidate();
+        var after = encoder.forward(ids, types, mask);
+        Assert.False(before.allclose(after, rtol: 0, atol: 0));
+        caching.Dispose();
+        Assert.True(after.allclose(encoder.forward(ids, types, mask), rtol: 0, atol: 0), "a fresh cast equals the cached cast of the same weights");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SpelledOutAttentionEqualsTheFusedKernelInFloat32(bool causal)
+    {
+        var g = new Generator(5);
+        var q = randn([3, 4, 10, 8], generator: g);
+        var k = randn([3, 4, 10, 8], generator: g);
+        var v = randn([3, 4, 10, 8], generator: g);
+        var keep = ones([3, 1, 1, 10], dtype: ScalarType.Bool);
+        keep[1, 0, 0, TensorIndex.Slice(6)] = false;
+        var fused = causal
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
+            : nn.functional.scaled_dot_product_attention(q, k, v, keep);
+        var spelled = causal ? LowPrecisionAttention.Of(q, k, v, causal: true) : LowPrecisionAttention.Of(q, k, v, keep);
+        Assert.True((fused - spelled).abs().max().item<float>() < 1e-5);
+    }
 }

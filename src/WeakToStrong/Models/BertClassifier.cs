@@ -84,4 +84,6 @@ public sealed class BertClassifier : PooledClassifier
     }
 
     public override ComputePrecision Precision { get => encoder.Precision; set => encoder.Precision = value; }
+
+    public override LowPrecisionCasts? Casts => encoder.Casts;
 }

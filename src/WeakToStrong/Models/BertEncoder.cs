@@ -37,12 +37,17 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>Dtype of the layers' matmuls; embeddings, LayerNorms and parameters stay float32.</summary>
     public ComputePrecision Precision
     {
-        get => layers.Count > 0 && layers[0].Compute is not null ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
+        get => Casts is null ? ComputePrecision.Float32 : ComputePrecision.BFloat16;
         set
         {
-            foreach (var layer in layers) layer.Compute = value == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : null;
+            if (value == Precision) return;
+            Casts = value == ComputePrecision.BFloat16 ? new LowPrecisionCasts(ScalarType.BFloat16) : null;
+            foreach (var layer in layers) layer.Low = Casts;
         }
     }
+
+    /// <summary>The bf16 views of the matmul weights, shared by all layers; null in float32.</summary>
+    public LowPrecisionCasts? Casts { get; private set; }
 
     /// <param name="inputIds">[B, T] int64</param>
     /// <param name="typeIds">[B, T] int64 (0 for the first segment, 1 for the second)</param>

@@ -16,9 +16,9 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
     internal readonly Linear output;
     internal readonly LayerNorm output_norm;
 
-    // Null: float32 throughout. Otherwise the dtype of the matmuls (weights cast per forward; gradients flow back to the
-    // float32 parameters through the cast). Residual adds and LayerNorms stay float32, as under PyTorch's CPU autocast.
-    internal ScalarType? Compute;
+    // Null: float32 throughout. Otherwise the matmuls' dtype and the weights' views in it (gradients flow back to the float32
+    // parameters through the cast). Residual adds and LayerNorms stay float32, as under PyTorch's CPU autocast.
+    internal LowPrecisionCasts? Low;
 
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
@@ -39,18 +39,20 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], h = x.shape[2];
         // [B, T, 3, heads, d] -> [3, B, heads, T, d]
-        var parts = Linear(qkv, Low(x)).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
-        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep)
+        var parts = Linear(qkv, Lower(x)).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var context = (Low is null
+                ? nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep)
+                : LowPrecisionAttention.Of(parts[0], parts[1], parts[2], keep))
             .transpose(1, 2).reshape(b, t, h);
         x = attention_norm.forward(x + Linear(attention_out, context).to_type(x.dtype));
         // Exact (erf) GELU, as BERT uses.
-        var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, Low(x))));
+        var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, Lower(x))));
         return output_norm.forward(x + ffn.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Low(Tensor x) => Compute is { } dtype ? x.to_type(dtype) : x;
+    private Tensor Lower(Tensor x) => Low is null ? x : x.to_type(Low.DType);
 
-    private Tensor Linear(Linear layer, Tensor x) => Compute is { } dtype
-        ? nn.functional.linear(x, layer.weight!.to_type(dtype), layer.bias?.to_type(dtype))
-        : layer.forward(x);
+    private Tensor Linear(Linear layer, Tensor x) => Low is null
+        ? layer.forward(x)
+        : nn.functional.linear(x, Low.Of(layer.weight!), layer.bias is null ? null : Low.Of(layer.bias));
 }

@@ -28,4 +28,7 @@ public abstract class Classifier : nn.Module
 
     /// <summary>Dtype of the body's matmuls (transformers); models without matmul-heavy bodies ignore it.</summary>
     public virtual ComputePrecision Precision { get => ComputePrecision.Float32; set { } }
+
+    /// <summary>The body's low-precision weight views when <see cref="Precision"/> is not float32, else null.</summary>
+    public virtual LowPrecisionCasts? Casts => null;
 }

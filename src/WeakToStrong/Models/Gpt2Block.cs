@@ -15,8 +15,8 @@ internal sealed class Gpt2Block : nn.Module<Tensor, Tensor>
     internal readonly Linear c_fc;
     internal readonly Linear mlp_proj;
 
-    /// <summary>Null: float32. Otherwise the matmul dtype (see <see cref="ComputePrecision"/>); LayerNorms stay float32.</summary>
-    internal ScalarType? Compute;
+    /// <summary>Null: float32. Otherwise the matmuls' dtype and weight views (see <see cref="ComputePrecision"/>); LayerNorms stay float32.</summary>
+    internal LowPrecisionCasts? Low;
 
     public Gpt2Block(Gpt2Config config) : base(nameof(Gpt2Block))
     {
@@ -36,19 +36,21 @@ internal sealed class Gpt2Block : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], e = x.shape[2];
-        var parts = Linear(c_attn, Low(ln_1.forward(x))).view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
-        var context = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: true)
+        var parts = Linear(c_attn, Lower(ln_1.forward(x))).view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var context = (Low is null
+                ? nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: true)
+                : LowPrecisionAttention.Of(parts[0], parts[1], parts[2], causal: true))
             .transpose(1, 2).reshape(b, t, e);
         x = x + Linear(attn_proj, context).to_type(x.dtype);
-        var h = Linear(c_fc, Low(ln_2.forward(x)));
+        var h = Linear(c_fc, Lower(ln_2.forward(x)));
         // GPT-2's "gelu_new": the tanh approximation of GELU.
         h = 0.5 * h * (1 + tanh(Math.Sqrt(2 / Math.PI) * (h + 0.044715 * h.pow(3))));
         return (x + Linear(mlp_proj, h).to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Low(Tensor x) => Compute is { } dtype ? x.to_type(dtype) : x;
+    private Tensor Lower(Tensor x) => Low is null ? x : x.to_type(Low.DType);
 
-    private Tensor Linear(Linear layer, Tensor x) => Compute is { } dtype
-        ? nn.functional.linear(x, layer.weight!.to_type(dtype), layer.bias?.to_type(dtype))
-        : layer.forward(x);
+    private Tensor Linear(Linear layer, Tensor x) => Low is null
+        ? layer.forward(x)
+        : nn.functional.linear(x, Low.Of(layer.weight!), layer.bias is null ? null : Low.Of(layer.bias));
 }

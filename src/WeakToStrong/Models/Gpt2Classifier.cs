@@ -36,6 +36,8 @@ public sealed class Gpt2Classifier : PooledClassifier
 
     public override ComputePrecision Precision { get => decoder.Precision; set => decoder.Precision = value; }
 
+    public override LowPrecisionCasts? Casts => decoder.Casts;
+
     /// <summary>Byte-level BPE ids; a text pair is joined with a newline. Longer inputs keep their first MaxLength tokens.</summary>
     public override EncodedInput Encode(TextInput input)
     {

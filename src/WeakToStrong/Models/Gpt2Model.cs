@@ -27,12 +27,17 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     /// <summary>Dtype of the blocks' matmuls; embeddings, LayerNorms and parameters stay float32.</summary>
     public ComputePrecision Precision
     {
-        get => h.Count > 0 && h[0].Compute is not null ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
+        get => Casts is null ? ComputePrecision.Float32 : ComputePrecision.BFloat16;
         set
         {
-            foreach (var block in h) block.Compute = value == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : null;
+            if (value == Precision) return;
+            Casts = value == ComputePrecision.BFloat16 ? new LowPrecisionCasts(ScalarType.BFloat16) : null;
+            foreach (var block in h) block.Low = Casts;
         }
     }
+
+    /// <summary>The bf16 views of the matmul weights, shared by all layers; null in float32.</summary>
+    public LowPrecisionCasts? Casts { get; private set; }
 
     /// <param name="inputIds">[B, T] int64, right-padded.</param>
     public override Tensor forward(Tensor inputIds)

@@ -80,4 +80,6 @@ public sealed class RewardModel : Classifier
         inner.Prepare(inputs.Select(Unpack).SelectMany(s => new[] { s.First, s.Second }).ToList());
 
     public override ComputePrecision Precision { get => inner.Precision; set => inner.Precision = value; }
+
+    public override LowPrecisionCasts? Casts => inner.Casts;
 }

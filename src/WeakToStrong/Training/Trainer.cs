@@ -21,6 +21,9 @@ public static class Trainer
 
         if (config.LinearProbe) model.FreezeBody();
         model.Precision = config.Precision; // Predict keeps using it
+        // bf16: cast each weight once per optimizer step, not in every micro-batch's forward and backward.
+        var casts = model.Casts;
+        using var caching = casts?.BeginCaching();
         model.eval(); // no dropout: the reference trains in eval mode for determinism
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         var optimizer = optim.Adam(parameters, lr: config.LearningRate);
@@ -68,6 +71,7 @@ public static class Trainer
                 }
                 TrainingDivergedException.CheckLoss(stage, batchLoss, step + 1, totalSteps, config.LearningRate);
                 optimizer.step();
+                casts?.Invalidate(); // the master weights moved
                 step++;
                 lastLoss = batchLoss;
                 curve.Add(batchLoss);

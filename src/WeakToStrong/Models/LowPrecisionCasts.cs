@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>
+/// The low-precision (bf16) views of a transformer's matmul weights, shared by its layers. The parameters stay the float32
+/// master weights; a view is a differentiable cast, so gradients flow through it into them. By default every forward casts
+/// again. While a training run caches (<see cref="BeginCaching"/>), each weight is cast once and the view is reused by every
+/// micro-batch's forward and backward until the trainer calls <see cref="Invalidate"/> after the optimizer step, as PyTorch's
+/// autocast reuses its casts within a step.
+/// </summary>
+public sealed class LowPrecisionCasts
+{
+    private readonly Dictionary<IntPtr, Tensor> _cache = new();
+    private bool _caching;
+
+    public LowPrecisionCasts(ScalarType dtype) => DType = dtype;
+
+    public ScalarType DType { get; }
+
+    /// <summary>The weight (or bias) in <see cref="DType"/>.</summary>
+    public Tensor Of(Tensor weight)
+    {
+        if (!_caching) return weight.to_type(DType);
+        // A view cast under no_grad carries no graph: training needs one that leads back to the master weight.
+        bool needsGraph = is_grad_enabled() && weight.requires_grad;
+        if (_cache.TryGetValue(weight.Handle, out var cast) && (cast.requires_grad || !needsGraph)) return cast;
+        cast?.Dispose();
+        return _cache[weight.Handle] = weight.to_type(DType).DetachFromDisposeScope();
+    }
+
+    /// <summary>Reuse casts until <see cref="Invalidate"/>; disposing the result stops caching and frees them.</summary>
+    public IDisposable BeginCaching()
+    {
+        _caching = true;
+        return new Stop(this);
+    }
+
+    /// <summary>The master weights changed (an optimizer step, a loaded checkpoint): cast them again when next used.</summary>
+    public void Invalidate()
+    {
+        foreach (var cast in _cache.Values) cast.Dispose();
+        _cache.Clear();
+    }
+
+    private sealed class Stop(LowPrecisionCasts casts) : IDisposable
+    {
+        public void Dispose()
+        {
+            casts._caching = false;
+            casts.Invalidate();
+        }
+    }
+}
