@@ -40,7 +40,7 @@ internal static class RunCommand
         var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
         var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
-        var force = new Option<bool>("--force") { Description = "Recompute even if the run folder or its stage cache (OUT/cache) holds finished results" };
+        var force = new Option<bool>("--force") { Description = "Recompute every stage, even those the stage cache (OUT/cache) holds" };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
         var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
@@ -129,21 +129,12 @@ internal static class RunCommand
                 var seeded = config with { Seed = s };
                 var (split, report) = prepared[s];
                 var folder = new RunFolder(InsideOut(outDir, RunName(report, seeded)));
-                var result = r.GetValue(force) ? null : folder.TryLoadFinished(seeded, report);
-                if (result is not null)
-                {
-                    if (!quiet) Console.Error.WriteLine($"w2s: reusing the finished run in {folder.Path} (--force recomputes)");
-                }
-                else
-                {
-                    TorchRuntime.Initialize(common.Threads);
-                    if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
-                    // Stages are cached beside the run folders, so runs that differ only in the student reuse weak and ceiling.
-                    var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(outDir, "cache"));
-                    var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
-                    folder.Save(fresh, weakLabels, weakCorrect);
-                    result = fresh;
-                }
+                TorchRuntime.Initialize(common.Threads);
+                if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
+                // Stages are cached beside the run folders: a rerun, or a run that differs only in the student, reuses them.
+                var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(outDir, "cache"));
+                var (result, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
+                folder.Save(result, weakLabels, weakCorrect);
                 results.Add(result);
                 if (r.GetValue(exportSplit) is { } exportDir) { SplitExport.Write(exportDir, folder, split, result); if (!quiet) Console.Error.WriteLine($"w2s: split exported to {exportDir}"); }
                 if (!quiet)
