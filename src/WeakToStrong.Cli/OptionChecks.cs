@@ -30,9 +30,6 @@ internal sealed record TrainingOptions(int Threads, string ThreadsOption, int Ep
 /// <summary>Checks of single options; each failure is a <see cref="UserInputException"/> whose subject is the option.</summary>
 internal static class OptionChecks
 {
-    /// <summary>Training splits each batch of 32 into micro-batches of this size.</summary>
-    public const int BatchSize = 32;
-
     public static void AtLeast(string option, int? value, int min)
     {
         if (value is int v && v < min)
@@ -47,8 +44,10 @@ internal static class OptionChecks
 
     public static void MicroBatch(string option, int value)
     {
-        if (value < 1 || BatchSize % value != 0)
-            throw new UserInputException(option, $"must divide the batch size {BatchSize} (1, 2, 4, 8, 16 or 32), not {value}");
+        // Training splits each batch into micro-batches of this size.
+        int batch = ExperimentOptions.Defaults.BatchSize;
+        if (value < 1 || batch % value != 0)
+            throw new UserInputException(option, $"must divide the batch size {batch} ({string.Join(", ", Enumerable.Range(1, batch).Where(d => batch % d == 0))}), not {value}");
     }
 
     public static void Fraction(string option, double value)

@@ -19,45 +19,37 @@ internal static class RunCommand
         var textField = new Option<string>("--text-field") { Description = "JSON field of the text", DefaultValueFactory = _ => "text" };
         var pairField = new Option<string>("--pair-field") { Description = "JSON field of the optional second text", DefaultValueFactory = _ => "text_pair" };
         var labelField = new Option<string>("--label-field") { Description = "JSON field of the label", DefaultValueFactory = _ => "label" };
-        var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`)", DefaultValueFactory = _ => "bow" };
-        var strong = new Option<string>("--strong") { Description = "Strong student model", DefaultValueFactory = _ => "minilm-l6" };
-        var loss = new Option<string>("--loss") { Description = "Student loss (see `w2s losses`)", DefaultValueFactory = _ => "xent" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training (the first seed with --seeds)", DefaultValueFactory = _ => 0 };
+        var shared = new ExperimentOptions();
+        var defaults = ExperimentOptions.Defaults;
+        var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`)", DefaultValueFactory = _ => defaults.WeakModel };
+        var strong = new Option<string>("--strong") { Description = "Strong student model", DefaultValueFactory = _ => defaults.StrongModel };
+        var loss = new Option<string>("--loss") { Description = "Student loss (see `w2s losses`)", DefaultValueFactory = _ => defaults.Loss };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and of training (the first seed with --seeds)", DefaultValueFactory = _ => defaults.Seed };
         var seeds = new Option<int>("--seeds") { Description = "Repeat the whole protocol with this many consecutive seeds and summarise (mean, standard error, bootstrap 95% interval)", DefaultValueFactory = _ => 1 };
         var filter = new Option<string?>("--filter-confident") { Description = "LOW,HIGH: train the student only on confident weak labels, dropping those whose top probability lies in [LOW, HIGH] (two classes: 0.5,0.75 drops positive probabilities in [0.25, 0.75])" };
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Bootstrapping: intermediate models between weak and strong, weakest first, e.g. minilm-l2,minilm-l4; B is cut into one slice per link" };
         var genft = new Option<bool>("--genft") { Description = "Generative finetuning: masked-LM on the training pool's texts before supervised training, for both student and ceiling" };
         var genftTest = new Option<bool>("--genft-include-test") { Description = "Let generative finetuning also read the test inputs (without labels)" };
         var select = new Option<string>("--select") { Description = "Student checkpoint: final (default), weak (best agreement with held-out weak labels; no ground truth), or oracle (best test accuracy: an upper bound, not a method)", DefaultValueFactory = _ => "final" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
-        var minSteps = new Option<int?>("--min-steps") { Description = "Training budget floor: every gradient-trained stage takes at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
-        var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split into micro-batches to save memory)", DefaultValueFactory = _ => 32 };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
         var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
-        var probe = new Option<bool>("--linear-probe") { Description = "Freeze the transformer and train only the head" };
-        var maxTrain = new Option<int?>("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
-        var maxTest = new Option<int?>("--max-test") { Description = "Use at most this many test examples" };
-        var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
-        var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
-        var force = new Option<bool>("--force") { Description = "Recompute even if the run folder or its stage cache (OUT/cache) holds finished results" };
-        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
-        var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
+        var force = new Option<bool>("--force") { Description = "Recompute every stage, even those the stage cache (OUT/cache) holds" };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer", DefaultValueFactory = _ => defaults.Bf16 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
         var exportSplit = new Option<string?>("--export-split") { Description = "After the run, write B (token ids, weak soft labels, ground truth), the test set, the settings used and the strong model's pretrained weights to this folder, for the PyTorch twin (bench/twin)" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, epochs, minSteps, microBatch, weakLr, strongLr, probe,
-            maxTrain, maxTest, minGap, threads, output, force, json, bf16, groupByLength,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, weakLr, strongLr,
+            output, force, json, bf16,
         };
+        foreach (var option in shared.All) command.Options.Add(option);
         command.Options.Add(exportSplit);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             // Every option and model first, then the data: nothing trains until all of them are good.
-            var common = new TrainingOptions(r.GetValue(threads), "--threads", r.GetValue(epochs), r.GetValue(microBatch), r.GetValue(maxTrain), r.GetValue(maxTest),
-                r.GetValue(minGap), r.GetValue(seeds), r.GetValue(seed), "--seeds", "--seed");
-            common.Validate();
+            var common = shared.Read(r, r.GetValue(shared.Threads), "--threads", r.GetValue(seeds), r.GetValue(seed), "--seeds", "--seed");
             OptionChecks.LearningRate("--weak-lr", r.GetValue(weakLr));
             OptionChecks.LearningRate("--strong-lr", r.GetValue(strongLr));
             var filterSetting = ParseFilter(r.GetValue(filter));
@@ -78,11 +70,13 @@ internal static class RunCommand
             if (testFile is not null) OptionChecks.DataFile("--test", testFile);
             if (dataFile is null) OptionChecks.TaskName("--task", r.GetValue(task)!);
 
-            var config = new ExperimentConfig(r.GetValue(weak)!, r.GetValue(strong)!, r.GetValue(loss)!, common.FirstSeed, common.Epochs,
-                OptionChecks.BatchSize, common.MicroBatch, r.GetValue(weakLr), r.GetValue(strongLr), r.GetValue(probe), common.MinGap,
-                filterSetting, r.GetValue(bootstrap), r.GetValue(genft), r.GetValue(genftTest), selection);
-            config = config with { Bf16 = r.GetValue(bf16), GroupByLength = r.GetValue(groupByLength), MinSteps = r.GetValue(minSteps) };
-            if (config.MinSteps is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {config.MinSteps}");
+            var config = shared.Template(r, common) with
+            {
+                WeakModel = r.GetValue(weak)!, StrongModel = r.GetValue(strong)!, Loss = r.GetValue(loss)!, Seed = common.FirstSeed,
+                WeakLearningRate = r.GetValue(weakLr), StrongLearningRate = r.GetValue(strongLr), FilterConfident = filterSetting,
+                Bootstrap = r.GetValue(bootstrap), GenerativeFinetuning = r.GetValue(genft), GenerativeIncludesTestInputs = r.GetValue(genftTest),
+                Selection = selection, Bf16 = r.GetValue(bf16),
+            };
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");
             OptionChecks.Model("--weak", config.WeakModel, common.Threads);
@@ -96,9 +90,7 @@ internal static class RunCommand
 
             var taskData = dataFile is null
                 ? Via("--task", () => BuiltinTasks.Load(r.GetValue(task)!))
-                : PreferenceDataset.IsPreferenceFile(dataFile)
-                    ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, testFile)
-                    : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(dataFile), dataFile, testFile, fields);
+                : TaskLoader.LoadFile(dataFile, testFile, fields);
             DataChecks.Warn(taskData);
             foreach (var (option, model) in new[] { ("--weak", config.WeakModel), ("--strong", config.StrongModel) }
                          .Concat(config.BootstrapChain().Select(m => ("--bootstrap", m))))
@@ -129,21 +121,12 @@ internal static class RunCommand
                 var seeded = config with { Seed = s };
                 var (split, report) = prepared[s];
                 var folder = new RunFolder(InsideOut(outDir, RunName(report, seeded)));
-                var result = r.GetValue(force) ? null : folder.TryLoadFinished(seeded, report);
-                if (result is not null)
-                {
-                    if (!quiet) Console.Error.WriteLine($"w2s: reusing the finished run in {folder.Path} (--force recomputes)");
-                }
-                else
-                {
-                    TorchRuntime.Initialize(common.Threads);
-                    if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
-                    // Stages are cached beside the run folders, so runs that differ only in the student reuse weak and ceiling.
-                    var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(outDir, "cache"));
-                    var (fresh, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
-                    folder.Save(fresh, weakLabels, weakCorrect);
-                    result = fresh;
-                }
+                TorchRuntime.Initialize(common.Threads);
+                if (!quiet) Console.Error.WriteLine($"w2s: {report.Task}: A {report.TrainA}, B {report.TrainB}, test {report.Test}; {seeded.WeakModel} → {seeded.StrongModel}, loss {seeded.Loss}, seed {s}");
+                // Stages are cached beside the run folders: a rerun, or a run that differs only in the student, reuses them.
+                var cache = r.GetValue(force) ? null : new WeakToStrong.Sweeps.StageCache(Path.Combine(outDir, "cache"));
+                var (result, weakLabels, weakCorrect) = Experiment.Run(split, report, seeded, new ConsoleProgress(quiet), cache);
+                folder.Save(result, weakLabels, weakCorrect);
                 results.Add(result);
                 if (r.GetValue(exportSplit) is { } exportDir) { SplitExport.Write(exportDir, folder, split, result); if (!quiet) Console.Error.WriteLine($"w2s: split exported to {exportDir}"); }
                 if (!quiet)

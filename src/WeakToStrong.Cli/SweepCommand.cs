@@ -21,14 +21,6 @@ internal static class SweepCommand
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Also run bootstrapping with up to this many intermediate ladder models per pair (the paper: 2); 0 = off", DefaultValueFactory = _ => 0 };
         var genft = new Option<bool>("--genft") { Description = "Also run generative finetuning (masked LM on the task's texts) of each transformer student and ceiling" };
-        var maxTrain = new Option<int?>("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
-        var maxTest = new Option<int?>("--max-test") { Description = "Use at most this many test examples" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 2 };
-        var minSteps = new Option<int?>("--min-steps") { Description = "Training budget floor: every gradient-trained stage takes at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
-        var microBatch = new Option<int>("--micro-batch") { Description = "Micro-batch size (batch 32 is split to save memory)", DefaultValueFactory = _ => 32 };
-        var probe = new Option<bool>("--linear-probe") { Description = "Freeze the transformers and train only their heads" };
-        var minGap = new Option<double>("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap", DefaultValueFactory = _ => WeakToStrong.Metrics.Pgr.DefaultMinGap };
-        var threads = new Option<int>("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out") { Description = "Results folder: cache/, results.sqlite, results.csv, results.json", DefaultValueFactory = _ => "results" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and its estimated cost, run nothing" };
         var json = new Option<bool>("--json") { Description = "Machine-readable output: JSON lines of progress events and a final summary on stdout" };
@@ -42,34 +34,30 @@ internal static class SweepCommand
         var w2sCommand = new Option<string?>("--w2s") { Description = "How compute nodes start w2s (default: this program; e.g. \"dotnet /shared/w2s/w2s.dll\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Slurm: submit and return; `w2s status RESULTS` follows the jobs, the same sweep command again collects the results" };
 
-        var groupByLength = new Option<bool>("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)" };
-        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer" };
+        var shared = new ExperimentOptions();
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
-            tasks, models, losses, seeds, firstSeed, bootstrap, genft, maxTrain, maxTest, epochs, minSteps, microBatch, probe, minGap, threads, output, dryRun, json,
-            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait, groupByLength, bf16,
+            tasks, models, losses, seeds, firstSeed, bootstrap, genft, output, dryRun, json,
+            executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait,
         };
+        foreach (var option in shared.All) command.Options.Add(option);
         command.SetAction(r => CliErrors.Guard(() =>
         {
             bool slurm = r.GetValue(executor) == "slurm";
             bool dry = r.GetValue(dryRun);
             // Every option first, then the model folders and the data: nothing trains until all of them are good.
             // With Slurm, each stage's torch threads are its CPUs.
-            var common = new TrainingOptions(slurm ? r.GetValue(cpus) : r.GetValue(threads), slurm ? "--cpus-per-task" : "--threads", r.GetValue(epochs),
-                r.GetValue(microBatch), r.GetValue(maxTrain), r.GetValue(maxTest), r.GetValue(minGap), r.GetValue(seeds), r.GetValue(firstSeed), "--seeds", "--first-seed");
-            common.Validate();
+            var common = shared.Read(r, slurm ? r.GetValue(cpus) : r.GetValue(shared.Threads), slurm ? "--cpus-per-task" : "--threads",
+                r.GetValue(seeds), r.GetValue(firstSeed), "--seeds", "--first-seed");
             OptionChecks.AtLeast("--bootstrap", r.GetValue(bootstrap), 0);
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), common.Seeds,
-                common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, common.Epochs,
-                common.MicroBatch, common.MinGap, r.GetValue(probe), r.GetValue(groupByLength), r.GetValue(minSteps), r.GetValue(bf16));
-            if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
-            if (config.MinSteps is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {config.MinSteps}");
+                common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, shared.Template(r, common));
             if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "names no task", "Give built-in task names or .jsonl files, comma-separated.");
             if (config.Models.Count == 0) throw new UserInputException("--models", "names no model", "Give the ladder, weakest first, e.g. --models bow,minilm-l1.");
             if (config.Losses.Count == 0) throw new UserInputException("--losses", "names no loss", "`w2s losses` lists them.");
             foreach (var entry in config.Tasks)
             {
-                if (IsFile(entry)) OptionChecks.DataFile("--tasks", entry);
+                if (TaskLoader.IsFile(entry)) OptionChecks.DataFile("--tasks", entry);
                 else OptionChecks.TaskName("--tasks", entry);
             }
             foreach (var loss in config.Losses) OptionChecks.Loss("--losses", loss);
@@ -89,7 +77,7 @@ internal static class SweepCommand
             });
             var warned = new HashSet<string>();
             foreach (var ((task, _), data) in plan.Data)
-                DataChecks.Measurable(data.Report, IsFile(task) ? task : $"task {task}", common.MaxTrain, common.MaxTest, warned);
+                DataChecks.Measurable(data.Report, TaskLoader.IsFile(task) ? task : $"task {task}", common.MaxTrain, common.MaxTest, warned);
             var cache = new StageCache(Path.Combine(folder, "cache"));
             bool quiet = r.GetValue(json);
             if (dry)
@@ -195,17 +183,12 @@ internal static class SweepCommand
                                "it depends on text length, threads and machine load)");
     }
 
-    /// <summary>A --tasks entry: a JSONL file (preference pairs or labelled texts) or a built-in task. (The plan names the task by the entry as given.)</summary>
-    internal static TaskData LoadTask(string name)
+    /// <summary>A --tasks entry: a JSONL file or a built-in task. (The plan names the task by the entry as given.)</summary>
+    internal static TaskData LoadTask(string entry)
     {
-        if (IsFile(name))
-            return PreferenceDataset.IsPreferenceFile(name) ? PreferenceDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name)
-                : JsonlDataset.LoadTask(Path.GetFileNameWithoutExtension(name), name, null);
-        try { return BuiltinTasks.Load(name); }
+        try { return TaskLoader.Load(entry); }
         catch (UserInputException e) when (e.Subject.Length == 0) { throw e.Via("--tasks"); }
     }
-
-    internal static bool IsFile(string entry) => entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
     private static IReadOnlyList<string> List(string text, char separator = ',') =>
         text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -38,7 +38,7 @@ internal static class SweepStageCommand
             // submitting directory rather than renamed to an absolute path.
             var entry = sub.Config.Tasks.FirstOrDefault(t => t == spec.Task)
                         ?? throw new UserInputException(sub.Folder, $"task {spec.Task} is not in the submission's configuration (damaged submission?)");
-            var task = SweepCommand.IsFile(entry)
+            var task = WeakToStrong.Data.TaskLoader.IsFile(entry)
                 ? SweepCommand.LoadTask(Path.Combine(sub.WorkingDirectory, entry))
                 : SweepCommand.LoadTask(entry);
             var (split, _) = TaskPreparation.Prepare(task, spec.Seed, sub.Config.MaxTrain, sub.Config.MaxTest);

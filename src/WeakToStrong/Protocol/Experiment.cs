@@ -1,11 +1,18 @@
+using WeakToStrong.Data;
+using WeakToStrong.Losses;
+using WeakToStrong.Models;
+using WeakToStrong.Sweeps;
 using WeakToStrong.Training;
 
 namespace WeakToStrong.Protocol;
 
 /// <summary>
-/// The weak-to-strong protocol, top to bottom: weak supervisor on A (ground truth) → soft labels on B → strong student on
-/// B's weak labels; strong ceiling on B (ground truth); all three scored on the test set; PGR. The same stage functions
-/// (<see cref="Stages"/>) run sweeps, where stages are cached and shared between experiments.
+/// The weak-to-strong protocol, top to bottom:
+/// weak = train(A, ground truth); labels = predict(weak, B); student = train(B, labels); ceiling = train(B, ground truth);
+/// score all three on test; PGR = (student − weak) / (ceiling − weak).
+/// Each step is a stage (<see cref="StageSpec"/>): the unit that is cached, shared between experiments and scheduled by
+/// sweeps. <see cref="Plan"/> says which stages an experiment has, <see cref="Execute"/> what each one trains on, and
+/// <see cref="Run"/> runs them in order. The training itself is <see cref="StageTraining"/>.
 /// </summary>
 public static class Experiment
 {
@@ -14,25 +21,87 @@ public static class Experiment
     /// finished stages are loaded instead of run (runs of different methods share their weak and ceiling stages).
     /// </summary>
     public static (ExperimentResult Result, WeakLabelSet WeakLabels, bool[] WeakLabelCorrect) Run(
-        ExperimentSplit split, DataReport data, ExperimentConfig config, IProgress<StageProgress>? progress = null,
-        Sweeps.StageCache? cache = null)
+        ExperimentSplit split, DataReport data, ExperimentConfig config, IProgress<StageProgress>? progress = null, StageCache? cache = null)
     {
-        var plan = ExperimentPlan.Of(config, data.Task, split.Fingerprint);
+        var plan = Plan(config, data.Task, split.Fingerprint);
         foreach (var stage in plan.Stages)
-            Data.InputKinds.Require(stage.Model, Models.ModelCatalog.Get(stage.Model).Inputs, data.Task, split.Inputs);
+            InputKinds.Require(stage.Model, ModelCatalog.Get(stage.Model).Inputs, data.Task, split.Inputs);
         var outputs = new Dictionary<StageSpec, StageOutput>();
         using var generative = new GenerativeMemo(split);
-        foreach (var stage in plan.Stages)
+        foreach (var stage in plan.Stages) // weak, links, student, ceiling: each after its labeller
         {
-            if (cache?.TryLoad(stage) is { } done) { outputs[stage] = done; continue; }
-            outputs[stage] = Stages.Execute(stage, split, s => outputs[s], generative, progress);
-            cache?.Save(stage, outputs[stage]);
+            StageOutput Compute() => Execute(stage, split, s => outputs[s], generative, progress);
+            outputs[stage] = cache is null ? Compute() : cache.Cached(stage, Compute);
         }
 
-        var result = plan.Assemble(split, data, s => outputs[s]);
+        var result = plan.Assemble(split, data, s => outputs[s]); // score; PGR
         var weakLabels = new WeakLabelSet(plan.Weak.Model, split.BInputs.Zip(outputs[plan.Weak].Labels!, (x, p) => new WeakLabel(x, p)).ToList());
         var bTruth = split.BWithGroundTruth.Select(e => e.Label).ToList();
         var weakCorrect = weakLabels.Labels.Select((l, i) => l.HardLabel == bTruth[i]).ToArray();
         return (result, weakLabels, weakCorrect);
+    }
+
+    /// <summary>
+    /// The stages of one experiment, in the order they run. Stages of different experiments with equal specs are the same
+    /// stage. <paramref name="data"/> is the fingerprint of the split's content (<see cref="ExperimentSplit.Fingerprint"/>).
+    /// </summary>
+    public static ExperimentPlan Plan(ExperimentConfig config, string task, string data)
+    {
+        ModelCatalog.Get(config.WeakModel); // fail before any training on a bad name
+        ModelCatalog.Get(config.StrongModel);
+        LossRegistry.Create(config.Loss);
+        var chain = config.BootstrapChain();
+        int slices = chain.Count + 1;
+        StageSpec Stage(StageKind kind, string model, string loss, double? learningRate) =>
+            StageSpec.Of(kind, task, data, config, ModelCatalog.Get(model), loss, learningRate);
+        bool genft = config.GenerativeFinetuning;
+
+        var weak = Stage(StageKind.Weak, config.WeakModel, "xent", config.WeakLearningRate);
+        // Bootstrapping: each link learns its labeller's labels of one slice of B, and labels the next slice.
+        var links = new List<StageSpec>();
+        var labeller = weak;
+        for (int i = 0; i < chain.Count; i++)
+            links.Add(labeller = Stage(StageKind.Link, chain[i], config.Loss, null) with { Labeller = labeller, Slice = i, Slices = slices });
+        var student = Stage(StageKind.Student, config.StrongModel, config.Loss, config.StrongLearningRate) with
+        {
+            Labeller = labeller, Slice = chain.Count, Slices = slices, Filter = config.FilterConfident, Selection = config.Selection,
+            Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs,
+        };
+        var ceiling = Stage(StageKind.Ceiling, config.StrongModel, "xent", config.StrongLearningRate) with
+        {
+            Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs,
+        };
+        return new ExperimentPlan(config, weak, links, student, ceiling);
+    }
+
+    /// <summary>
+    /// Runs one stage: what it trains on, and what it labels. <paramref name="upstream"/> gives the output of the stage's
+    /// labeller (already run). Only the weak and ceiling stages read ground truth; label-fed stages get a
+    /// <see cref="WeakLabelSet"/> and the test set.
+    /// </summary>
+    public static StageOutput Execute(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream,
+        GenerativeMemo? generative = null, IProgress<StageProgress>? progress = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var model = ModelCatalog.Get(spec.Model);
+        // Preference pairs: the same text model, scoring each transcript as a reward model.
+        if (split.Inputs == InputKinds.Preference) model = RewardModel.Of(model);
+        // Generative finetuning: masked LM on the pool's texts before supervised training (student and ceiling).
+        Action<Classifier>? finetune = spec.Generative
+            ? (generative ?? throw new ArgumentException("generative finetuning needs a GenerativeMemo")).Prepare(spec, progress)
+            : null;
+        var xent = new SoftCrossEntropy();
+        var output = spec.Kind switch
+        {
+            StageKind.Weak => StageTraining.Train(spec, model, "A (ground truth)", StageTraining.OneHot(split.A, split.Classes), xent, split.Test, progress,
+                keep: m => Trainer.Predict(m, split.BInputs, stage: "weak labels on B", progress: progress)),
+            StageKind.Link => StageTraining.Link(spec, model, StageTraining.LabelsFor(spec, split, upstream),
+                StageTraining.Slice(split.BInputs, spec.Slice + 1, spec.Slices), split.Test, progress),
+            StageKind.Student => StageTraining.Student(spec, model, StageTraining.LabelsFor(spec, split, upstream), split.Test, progress, finetune),
+            StageKind.Ceiling => StageTraining.Train(spec, model, "B (ground truth)", StageTraining.OneHot(split.BWithGroundTruth, split.Classes),
+                xent, split.Test, progress, prepare: finetune),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec)),
+        };
+        return output with { Seconds = clock.Elapsed.TotalSeconds };
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace WeakToStrong.Protocol;
 
 /// <summary>One weak-to-strong experiment: a weak and a strong model, a loss for the student, a seed.</summary>
@@ -20,12 +18,11 @@ public sealed record ExperimentConfig(
     bool GenerativeFinetuning = false,
     bool GenerativeIncludesTestInputs = false,
     CheckpointCriterion Selection = CheckpointCriterion.Final,
-    // Left out of the JSON when false, so configurations stored before this option keep their run hash.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Bf16 = false,
-    // Training batches of similar length (less padding); also left out of the JSON when false.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool GroupByLength = false,
-    // Left out of the JSON when null (each model's own floor, ModelSpec.MinSteps).
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int? MinSteps = null)
+    bool Bf16 = false,
+    // Training batches of similar length (less padding).
+    bool GroupByLength = false,
+    // Null: each model's own floor (ModelSpec.MinSteps).
+    int? MinSteps = null)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

@@ -17,7 +17,7 @@ public sealed class GenerativeMemo(ExperimentSplit split) : IDisposable
 
     internal Action<Classifier> Prepare(StageSpec spec, IProgress<StageProgress>? progress) => model =>
     {
-        if (Stages.Body(model) is not BertClassifier bert)
+        if (StageTraining.Body(model) is not BertClassifier bert)
             throw new UserInputException("--genft", $"generative finetuning needs a transformer strong model, not {spec.Model}");
         var wanted = (spec.Model, spec.Seed, spec.GenerativeIncludesTestInputs);
         if (key != wanted || state is null)

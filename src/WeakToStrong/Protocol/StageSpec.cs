@@ -48,7 +48,18 @@ public sealed record StageSpec(
     int MinSteps = 0)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
-    public const string CodeVersion = "stages-3";
+    public const string CodeVersion = "stages-4";
+
+    /// <summary>
+    /// A stage of <paramref name="config"/>'s experiment that trains <paramref name="model"/> with <paramref name="loss"/>
+    /// (learning rate: the given one, else the model's own), on its own (no labeller, no slices, no genft, no filter).
+    /// </summary>
+    public static StageSpec Of(StageKind kind, string task, string data, ExperimentConfig config, Models.ModelSpec model, string loss,
+        double? learningRate) =>
+        new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
+            config.MicroBatchSize, LinearProbe: model.LinearProbe(config.LinearProbe), Generative: false, GenerativeIncludesTestInputs: false,
+            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.Bf16, GroupByLength: config.GroupByLength,
+            MinSteps: config.MinSteps ?? model.MinSteps);
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
     public string Key => Results.Hashing.Sha256Hex(CanonicalJson());
@@ -56,15 +67,14 @@ public sealed record StageSpec(
     /// <summary>Compact JSON with a fixed field order: the exact text that is hashed.</summary>
     public string CanonicalJson()
     {
-        var json = JsonSerializer.Serialize(new
+        return JsonSerializer.Serialize(new
         {
             version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
             lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
             generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
             labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16, minSteps = MinSteps,
+            groupByLength = GroupByLength,
         });
-        // Appended only when set, so stages cached before this option keep their keys.
-        return GroupByLength ? json[..^1] + ",\"groupByLength\":true}" : json;
     }
 
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>

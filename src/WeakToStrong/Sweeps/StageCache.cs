@@ -84,6 +84,40 @@ public sealed class StageCache(string root)
         lock (read) read.Remove(path);
     }
 
+    /// <summary>How often <see cref="Cached"/> looks again at a stage another process is computing.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The stage's output: loaded when it is finished, else computed and saved. While another live process computes it,
+    /// waits for that process's result.
+    /// </summary>
+    public StageOutput Cached(StageSpec spec, Func<StageOutput> compute)
+    {
+        while (true)
+        {
+            if (TryCached(spec, compute) is { } done) return done.Output;
+            Thread.Sleep(PollInterval);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Cached"/>, but returns null at once while another live process computes the stage (so the caller
+    /// can do other work meanwhile). The stage's lock keeps two processes from computing it at the same time.
+    /// </summary>
+    public CachedOutput? TryCached(StageSpec spec, Func<StageOutput> compute)
+    {
+        if (TryLoad(spec) is { } finished) return new CachedOutput(finished, Computed: false);
+        using var claim = TryLock(spec);
+        if (claim is null) return null;
+        if (TryLoad(spec) is { } finishedMeanwhile) return new CachedOutput(finishedMeanwhile, Computed: false);
+        var output = compute();
+        Save(spec, output);
+        return new CachedOutput(output, Computed: true);
+    }
+
+    /// <summary>A stage's output, and whether this process computed it (rather than loading it).</summary>
+    public sealed record CachedOutput(StageOutput Output, bool Computed);
+
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
     public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
 

@@ -12,31 +12,24 @@ public static class StageTask
 {
     public enum Outcome { Computed, AlreadyFinished }
 
-    public static Outcome Run(StageSpec spec, ExperimentSplit split, StageCache cache, IProgress<StageProgress>? progress = null,
-        TimeSpan? pollInterval = null)
+    public static Outcome Run(StageSpec spec, ExperimentSplit split, StageCache cache, IProgress<StageProgress>? progress = null)
     {
         if (split.Fingerprint != spec.Data)
             throw new UserInputException(spec.Task, $"the data (seed {spec.Seed}) differs from the data this stage was planned on " +
                                                     "(the task's files or the program changed since the submission)", "Rerun the sweep to plan it anew.");
         // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
-        while (true)
+        if (cache.Contains(spec)) return Outcome.AlreadyFinished;
+        if (spec.Labeller is { } labeller && !cache.Contains(labeller))
+            throw new UserInputException(cache.PathOf(labeller), $"missing or unreadable, so {spec.Describe()} cannot run: its labeller, " +
+                                                                 $"{labeller.Describe()}, is not finished (its job failed or was cancelled)", "Rerun the sweep: it resubmits both.");
+        bool computed = false;
+        cache.Cached(spec, () =>
         {
-            if (cache.Contains(spec)) return Outcome.AlreadyFinished;
-            if (spec.Labeller is { } labeller && !cache.Contains(labeller))
-                throw new UserInputException(cache.PathOf(labeller), $"missing or unreadable, so {spec.Describe()} cannot run: its labeller, " +
-                                                                     $"{labeller.Describe()}, is not finished (its job failed or was cancelled)", "Rerun the sweep: it resubmits both.");
-            using var claim = cache.TryLock(spec);
-            if (claim is null)
-            {
-                Thread.Sleep(pollInterval ?? TimeSpan.FromSeconds(5)); // another process on this host computes it: take its result
-                continue;
-            }
-            if (cache.Contains(spec)) return Outcome.AlreadyFinished;
+            computed = true;
             using var memo = spec.Generative ? new GenerativeMemo(split) : null;
-            var output = Stages.Execute(spec, split, s => cache.TryLoad(s) ?? throw new InvalidOperationException($"stage not finished: {s.Describe()}"),
+            return Experiment.Execute(spec, split, s => cache.TryLoad(s) ?? throw new InvalidOperationException($"stage not finished: {s.Describe()}"),
                 memo, progress);
-            cache.Save(spec, output);
-            return Outcome.Computed;
-        }
+        });
+        return computed ? Outcome.Computed : Outcome.AlreadyFinished;
     }
 }

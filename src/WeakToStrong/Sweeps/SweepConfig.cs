@@ -1,11 +1,12 @@
-using WeakToStrong.Metrics;
+using WeakToStrong.Protocol;
 
 namespace WeakToStrong.Sweeps;
 
 /// <summary>
-/// A grid of experiments: every pair weak &lt; strong of the model ladder, for every task, loss and seed.
-/// Bootstrap = at most this many intermediate ladder models per pair (0: none); Generative adds generative-finetuning
-/// variants of each student and ceiling.
+/// A grid of experiments: the <see cref="Template"/> experiment for every pair weak &lt; strong of the model ladder, every
+/// task, loss and seed. The template gives everything else (epochs, batch, budget floor, min gap, ...); its models, loss
+/// and seed are replaced by the grid's. Bootstrap = at most this many intermediate ladder models per pair (0: none);
+/// Generative adds generative-finetuning variants of each student and ceiling.
 /// </summary>
 public sealed record SweepConfig(
     IReadOnlyList<string> Tasks,
@@ -17,13 +18,12 @@ public sealed record SweepConfig(
     bool Generative = false,
     int? MaxTrain = null,
     int? MaxTest = null,
-    int Epochs = 2,
-    int MicroBatchSize = 32,
-    double MinGap = Pgr.DefaultMinGap,
-    bool LinearProbe = false,
-    bool GroupByLength = false,
-    int? MinSteps = null,
-    bool Bf16 = false);
+    ExperimentConfig? Template = null)
+{
+    /// <summary>The experiment of the grid with these models, loss and seed.</summary>
+    public ExperimentConfig Experiment(string weak, string strong, string loss, int seed) =>
+        (Template ?? new ExperimentConfig()) with { WeakModel = weak, StrongModel = strong, Loss = loss, Seed = seed };
+}
 
 /// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
 public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)

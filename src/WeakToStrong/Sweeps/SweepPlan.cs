@@ -72,10 +72,8 @@ public sealed class SweepPlan
             {
                 var (split, report) = TaskPreparation.Prepare(task, seed, config.MaxTrain, config.MaxTest);
                 data[(taskName, seed)] = new PreparedData(split, report);
-                ExperimentConfig Experiment(string weak, string strong, string loss) => new(weak, strong, loss, seed, config.Epochs, 32,
-                    config.MicroBatchSize, MinGap: config.MinGap, LinearProbe: config.LinearProbe, GroupByLength: config.GroupByLength, MinSteps: config.MinSteps,
-                    Bf16: config.Bf16);
-                ExperimentPlan PlanOf(ExperimentConfig c) => ExperimentPlan.Of(c, taskName, split.Fingerprint);
+                ExperimentConfig Experiment(string weak, string strong, string loss) => config.Experiment(weak, strong, loss, seed);
+                ExperimentPlan PlanOf(ExperimentConfig c) => Protocol.Experiment.Plan(c, taskName, split.Fingerprint);
 
                 // Each model's ceiling, also the smallest's (it is never a student, but it completes the ceiling curve).
                 foreach (var model in ladder)

@@ -13,9 +13,6 @@ namespace WeakToStrong.Sweeps;
 /// </summary>
 public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : ISweepExecutor
 {
-    /// <summary>How often to look again at stages another process is computing.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-
     public SweepOutcome Run(SweepPlan plan, IProgress<SweepProgress>? progress = null, IProgress<StageProgress>? stageProgress = null)
     {
         var clock = Stopwatch.StartNew();
@@ -51,25 +48,29 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
         (string, int)? memoData = null;
         bool TryRun(StageSpec stage, List<StageSpec> left)
         {
-            if (Finished(stage)) { done++; left.Remove(stage); Report(SweepEvent.FoundFinished, stage, left); Record(stage); return true; }
-            if (stage.Labeller is { } labeller && !Finished(labeller)) return false; // its labeller is being computed elsewhere
-            using var claim = cache.TryLock(stage);
-            if (claim is null) return false;
-            if (Finished(stage)) { done++; left.Remove(stage); Report(SweepEvent.FoundFinished, stage, left); Record(stage); return true; }
-
-            Report(SweepEvent.Started, stage, left);
+            if (!Finished(stage) && stage.Labeller is { } labeller && !Finished(labeller)) return false; // its labeller is being computed elsewhere
             var data = plan.DataOf(stage);
-            if (memoData != (stage.Task, stage.Seed)) { memo?.Dispose(); memo = new GenerativeMemo(data.Split); memoData = (stage.Task, stage.Seed); }
-            var output = Stages.Execute(stage, data.Split, Output, memo, stageProgress);
-            cache.Save(stage, output);
-            outputs[stage.Key] = output;
-            executed++;
+            var cached = Finished(stage) ? new StageCache.CachedOutput(Output(stage), Computed: false) : cache.TryCached(stage, () =>
+            {
+                Report(SweepEvent.Started, stage, left);
+                if (memoData != (stage.Task, stage.Seed)) { memo?.Dispose(); memo = new GenerativeMemo(data.Split); memoData = (stage.Task, stage.Seed); }
+                return Experiment.Execute(stage, data.Split, Output, memo, stageProgress);
+            });
+            if (cached is null) return false; // another process computes it
+            outputs[stage.Key] = cached.Output;
             done++;
             left.Remove(stage);
+            if (!cached.Computed)
+            {
+                Report(SweepEvent.FoundFinished, stage, left);
+                Record(stage);
+                return true;
+            }
+            executed++;
             estimatedDone += CostModel.Seconds(stage, data);
-            actualDone += output.Seconds;
+            actualDone += cached.Output.Seconds;
             Record(stage);
-            Report(SweepEvent.Finished, stage, left, output.Seconds);
+            Report(SweepEvent.Finished, stage, left, cached.Output.Seconds);
             return true;
         }
         void Record(StageSpec stage)
@@ -89,7 +90,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
             while (left.Count > 0)
             {
                 Report(SweepEvent.Waiting, left[0], left);
-                Thread.Sleep(PollInterval);
+                Thread.Sleep(cache.PollInterval);
                 foreach (var stage in left.ToList()) TryRun(stage, left);
             }
         }

@@ -134,7 +134,7 @@ public class ChessProtocolTests
         var folder = Directory.CreateTempSubdirectory("w2s-chess-sweep-").FullName;
         try
         {
-            var plan = SweepPlan.Create(new SweepConfig(["tiny-chess"], ladder, ["xent"], Bootstrap: 1, Epochs: 1), _ => TinyTask(80, 30));
+            var plan = SweepPlan.Create(new SweepConfig(["tiny-chess"], ladder, ["xent"], Bootstrap: 1, Template: new ExperimentConfig(Epochs: 1)), _ => TinyTask(80, 30));
             var store = new ResultStore(Path.Combine(folder, "results.sqlite"));
             var outcome = new SweepRunner(new StageCache(Path.Combine(folder, "cache")), store).Run(plan);
             Assert.Equal(outcome.Total, outcome.Executed + outcome.Cached);

@@ -86,7 +86,7 @@ public sealed class DivergenceTests : IDisposable
         var e = Assert.Throws<TrainingDivergedException>(() => Experiment.Run(split, report, config, cache: cache));
         Assert.Contains("learning rate 1E+37", e.Message);
         Assert.DoesNotContain("stage 'weak", e.Message);
-        var plan = ExperimentPlan.Of(config, report.Task, split.Fingerprint);
+        var plan = Experiment.Plan(config, report.Task, split.Fingerprint);
         Assert.True(cache.Contains(plan.Weak));
         Assert.False(cache.Contains(plan.Student));
         Assert.False(cache.Contains(plan.Ceiling));

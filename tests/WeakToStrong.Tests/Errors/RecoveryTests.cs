@@ -88,22 +88,6 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
-    public void ADamagedResultJsonIsRecomputedWithAWarning()
-    {
-        var warnings = new List<string>();
-        var run = new RunFolder(Path.Combine(_folder, "run")) { Warn = warnings.Add };
-        Directory.CreateDirectory(run.Path);
-        var data = new DataReport("t", 2, ["a", "b"], 10, 10, 20, 0.5, []);
-        foreach (var content in new[] { "{\"Config\": {\"WeakModel\": \"bo", "null", "" })
-        {
-            File.WriteAllText(run.ResultFile, content);
-            Assert.Null(run.TryLoadFinished(new ExperimentConfig(), data));
-        }
-        Assert.Equal(3, warnings.Count);
-        Assert.All(warnings, w => Assert.StartsWith(run.ResultFile + ": ", w));
-    }
-
-    [Fact]
     public void ADamagedSweepJsonIsNamedWithHowToRewriteIt()
     {
         File.WriteAllText(Path.Combine(_folder, SweepManifest.FileName), "{\"Config\": {\"Tasks\": [\"synth");

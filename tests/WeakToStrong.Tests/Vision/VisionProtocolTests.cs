@@ -20,7 +20,7 @@ public class VisionProtocolTests
         Assert.Equal((50, 50, 40), (report.TrainA, report.TrainB, report.Test));
         // Small data, so more epochs and a larger step than the defaults, to see learning in a few seconds.
         var config = new ExperimentConfig("pixels", "resnet18", Epochs: 8, StrongLearningRate: 1e-2);
-        var plan = ExperimentPlan.Of(config, task.Name, split.Fingerprint);
+        var plan = Experiment.Plan(config, task.Name, split.Fingerprint);
         Assert.False(plan.Weak.LinearProbe);
         Assert.True(plan.Student.LinearProbe && plan.Ceiling.LinearProbe); // ResNet18's body is always frozen
 

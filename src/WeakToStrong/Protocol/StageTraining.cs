@@ -9,37 +9,11 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Protocol;
 
 /// <summary>
-/// The stage functions of the protocol, shared by a single `w2s run` and by sweeps. Each stage builds a fresh seeded
-/// model, trains it, scores it on test and frees it, so its result depends on its <see cref="StageSpec"/> alone.
-/// Only the weak and ceiling stages read ground truth; label-fed stages get a <see cref="WeakLabelSet"/> and the test set.
+/// How a stage trains (<see cref="Experiment.Execute"/> says on what): each stage builds a fresh seeded model, trains it,
+/// scores it on test and frees it, so its result depends on its <see cref="StageSpec"/> alone.
 /// </summary>
-public static class Stages
+public static class StageTraining
 {
-    /// <summary>Runs one stage. <paramref name="upstream"/> gives the output of the stage's labeller (already run).</summary>
-    public static StageOutput Execute(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream,
-        GenerativeMemo? generative = null, IProgress<StageProgress>? progress = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var model = ModelCatalog.Get(spec.Model);
-        // Preference pairs: the same text model, scoring each transcript as a reward model.
-        if (split.Inputs == InputKinds.Preference) model = RewardModel.Of(model);
-        var xent = new SoftCrossEntropy();
-        Action<Classifier>? prepare = spec.Generative
-            ? (generative ?? throw new ArgumentException("generative finetuning needs a GenerativeMemo")).Prepare(spec, progress)
-            : null;
-        var output = spec.Kind switch
-        {
-            StageKind.Weak => Train(spec, model, "A (ground truth)", OneHot(split.A, split.Classes), xent, split.Test, progress,
-                keep: m => Trainer.Predict(m, split.BInputs, stage: "weak labels on B", progress: progress)),
-            StageKind.Ceiling => Train(spec, model, "B (ground truth)", OneHot(split.BWithGroundTruth, split.Classes), xent, split.Test,
-                progress, prepare: prepare),
-            StageKind.Link => Link(spec, model, LabelsFor(spec, split, upstream), NextSlice(spec, split), split.Test, progress),
-            StageKind.Student => Student(spec, model, LabelsFor(spec, split, upstream), split.Test, progress, prepare),
-            _ => throw new ArgumentOutOfRangeException(nameof(spec)),
-        };
-        return output with { Seconds = clock.Elapsed.TotalSeconds };
-    }
-
     /// <summary>The labels a label-fed stage trains on: its labeller's probabilities on the stage's slice of B (inputs only).</summary>
     public static WeakLabelSet LabelsFor(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream)
     {
@@ -53,7 +27,7 @@ public static class Stages
     }
 
     /// <summary>The student: trained on weak labels only (optionally only the confident ones). No split, so no ground truth of B.</summary>
-    private static StageOutput Student(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<Example> test,
+    internal static StageOutput Student(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<Example> test,
         IProgress<StageProgress>? progress, Action<Classifier>? prepare)
     {
         var kept = labels.Labels;
@@ -89,15 +63,14 @@ public static class Stages
         }
     }
 
-    private static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<TextInput> next,
+    /// <summary>A bootstrapping link: trained on its labeller's labels of its slice, then labels the next slice.</summary>
+    internal static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<TextInput> next,
         IReadOnlyList<Example> test, IProgress<StageProgress>? progress) =>
         Train(spec, model, $"B slice {spec.Slice + 1} (labels of {labels.Supervisor})", ToTraining(labels.Labels), LossRegistry.Create(spec.Loss),
             test, progress, keep: m => Trainer.Predict(m, next, stage: $"link {spec.Slice + 1} labels", progress: progress));
 
-    private static IReadOnlyList<TextInput> NextSlice(StageSpec spec, ExperimentSplit split) => Slice(split.BInputs, spec.Slice + 1, spec.Slices);
-
     /// <summary>Builds a fresh model (seeded), trains it, scores it on test, optionally uses it once more, and frees it.</summary>
-    private static StageOutput Train(StageSpec spec, ModelSpec modelSpec, string trainedOn, IReadOnlyList<TrainingExample> data, ILoss loss,
+    internal static StageOutput Train(StageSpec spec, ModelSpec modelSpec, string trainedOn, IReadOnlyList<TrainingExample> data, ILoss loss,
         IReadOnlyList<Example> test, IProgress<StageProgress>? progress, Func<Classifier, float[][]>? keep = null, Action<Classifier>? prepare = null,
         CheckpointSelection? selection = null)
     {
@@ -150,7 +123,7 @@ public static class Stages
     internal static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> all, int k, int n) =>
         all.Skip(all.Count * k / n).Take(all.Count * (k + 1) / n - all.Count * k / n).ToList();
 
-    private static IReadOnlyList<TrainingExample> OneHot(IReadOnlyList<Example> examples, int classes) =>
+    internal static IReadOnlyList<TrainingExample> OneHot(IReadOnlyList<Example> examples, int classes) =>
         examples.Select(e =>
         {
             var target = new float[classes];

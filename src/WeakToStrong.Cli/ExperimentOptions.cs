@@ -1,0 +1,43 @@
+using System.CommandLine;
+using WeakToStrong.Protocol;
+
+namespace WeakToStrong.Cli;
+
+/// <summary>
+/// The options `w2s run` and `w2s sweep` share, declared once. Their defaults are <see cref="ExperimentConfig"/>'s, and
+/// <see cref="Template"/> turns them into the experiment the command varies.
+/// </summary>
+internal sealed class ExperimentOptions
+{
+    /// <summary>The defaults of an experiment: the one place they are written is ExperimentConfig.</summary>
+    public static readonly ExperimentConfig Defaults = new();
+
+    public Option<int?> MaxTrain { get; } = new("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
+    public Option<int?> MaxTest { get; } = new("--max-test") { Description = "Use at most this many test examples" };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int?> MinSteps { get; } = new("--min-steps") { Description = "Training budget floor: every gradient-trained stage takes at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
+    public Option<int> MicroBatch { get; } = new("--micro-batch") { Description = $"Micro-batch size (each batch of {Defaults.BatchSize} is split into micro-batches to save memory)", DefaultValueFactory = _ => Defaults.MicroBatchSize };
+    public Option<bool> LinearProbe { get; } = new("--linear-probe") { Description = "Freeze the transformers and train only their heads", DefaultValueFactory = _ => Defaults.LinearProbe };
+    public Option<double> MinGap { get; } = new("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => Defaults.MinGap };
+    public Option<int> Threads { get; } = new("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+    public Option<bool> GroupByLength { get; } = new("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)", DefaultValueFactory = _ => Defaults.GroupByLength };
+
+    public IEnumerable<Option> All => [MaxTrain, MaxTest, Epochs, MinSteps, MicroBatch, LinearProbe, MinGap, Threads, GroupByLength];
+
+    /// <summary>The shared options, checked. Threads and seeds are named per command (a Slurm sweep's threads are its CPUs).</summary>
+    public TrainingOptions Read(ParseResult r, int threads, string threadsOption, int seeds, int firstSeed, string seedsOption, string firstSeedOption)
+    {
+        var common = new TrainingOptions(threads, threadsOption, r.GetValue(Epochs), r.GetValue(MicroBatch), r.GetValue(MaxTrain), r.GetValue(MaxTest),
+            r.GetValue(MinGap), seeds, firstSeed, seedsOption, firstSeedOption);
+        common.Validate();
+        if (r.GetValue(MinSteps) is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {r.GetValue(MinSteps)}");
+        return common;
+    }
+
+    /// <summary>The experiment these options describe; models, loss and seed are the command's to set.</summary>
+    public ExperimentConfig Template(ParseResult r, TrainingOptions common) => Defaults with
+    {
+        Epochs = common.Epochs, MicroBatchSize = common.MicroBatch, LinearProbe = r.GetValue(LinearProbe), MinGap = common.MinGap,
+        GroupByLength = r.GetValue(GroupByLength), MinSteps = r.GetValue(MinSteps),
+    };
+}
