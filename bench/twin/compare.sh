@@ -70,7 +70,7 @@ for task in "${task_list[@]}"; do
   export_dir=$out/export/$task
   echo "== $task: w2s run --export-split $export_dir" >&2
   dotnet "$w2s_dll" run --task "$task" --weak "$weak" --strong "$strong" --loss "$loss" --seed "$seed" "${sizes[@]}" \
-    --threads "$threads" --out "$out/runs" --export-split "$export_dir" >&2
+    --precision fp32 --group-by-length false --threads "$threads" --out "$out/runs" --export-split "$export_dir" >&2
   IFS=, read -r -a order_list <<<"$orders"
   for order in "${order_list[@]}"; do
     [[ $order == own || $order == ours ]] || { echo "compare.sh: --orders takes own and/or ours, not '$order'" >&2; exit 2; }

@@ -20,9 +20,15 @@ internal sealed class ExperimentOptions
     public Option<bool> LinearProbe { get; } = new("--linear-probe") { Description = "Freeze the transformers and train only their heads", DefaultValueFactory = _ => Defaults.LinearProbe };
     public Option<double> MinGap { get; } = new("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => Defaults.MinGap };
     public Option<int> Threads { get; } = new("--threads") { Description = "Torch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-    public Option<bool> GroupByLength { get; } = new("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length (changes the batches, so results differ from the default's)", DefaultValueFactory = _ => Defaults.GroupByLength };
+    public Option<bool> GroupByLength { get; } = new("--group-by-length") { Description = "Training batches of similar length: less padding, faster on texts of mixed length; false draws batches at random", DefaultValueFactory = _ => Defaults.GroupByLength };
 
-    public IEnumerable<Option> All => [MaxTrain, MaxTest, Epochs, MinSteps, MicroBatch, LinearProbe, MinGap, Threads, GroupByLength];
+    public Option<string> Precision { get; } = new("--precision")
+    {
+        Description = "Transformer matmuls: auto (bf16 where the CPU has fast bf16 matmuls, AVX-512 or AMX; else fp32), bf16 (float32 master weights, LayerNorms, loss and optimizer) or fp32",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public IEnumerable<Option> All => [MaxTrain, MaxTest, Epochs, MinSteps, MicroBatch, LinearProbe, MinGap, Threads, GroupByLength, Precision];
 
     /// <summary>The shared options, checked. Threads and seeds are named per command (a Slurm sweep's threads are its CPUs).</summary>
     public TrainingOptions Read(ParseResult r, int threads, string threadsOption, int seeds, int firstSeed, string seedsOption, string firstSeedOption)
@@ -31,6 +37,7 @@ internal sealed class ExperimentOptions
             r.GetValue(MinGap), seeds, firstSeed, seedsOption, firstSeedOption);
         common.Validate();
         if (r.GetValue(MinSteps) is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {r.GetValue(MinSteps)}");
+        if (Bf16(r) == true && !Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + Models.Bf16Support.SlowWarning);
         return common;
     }
 
@@ -38,6 +45,14 @@ internal sealed class ExperimentOptions
     public ExperimentConfig Template(ParseResult r, TrainingOptions common) => Defaults with
     {
         Epochs = common.Epochs, MicroBatchSize = common.MicroBatch, LinearProbe = r.GetValue(LinearProbe), MinGap = common.MinGap,
-        GroupByLength = r.GetValue(GroupByLength), MinSteps = r.GetValue(MinSteps),
+        GroupByLength = r.GetValue(GroupByLength), MinSteps = r.GetValue(MinSteps), Bf16 = Bf16(r),
+    };
+
+    private bool? Bf16(ParseResult r) => r.GetValue(Precision) switch
+    {
+        "auto" => null,
+        "bf16" => true,
+        "fp32" => false,
+        var other => throw new UserInputException("--precision", $"must be auto, bf16 or fp32, got '{other}'"),
     };
 }

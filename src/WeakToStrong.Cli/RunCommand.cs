@@ -35,14 +35,13 @@ internal static class RunCommand
         var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Recompute every stage, even those the stage cache (OUT/cache) holds" };
-        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision: transformer matmuls in bfloat16, float32 master weights, LayerNorms, loss and optimizer", DefaultValueFactory = _ => defaults.Bf16 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
         var exportSplit = new Option<string?>("--export-split") { Description = "After the run, write B (token ids, weak soft labels, ground truth), the test set, the settings used and the strong model's pretrained weights to this folder, for the PyTorch twin (bench/twin)" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
             task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, weakLr, strongLr,
-            output, force, json, bf16,
+            output, force, json,
         };
         foreach (var option in shared.All) command.Options.Add(option);
         command.Options.Add(exportSplit);
@@ -75,7 +74,7 @@ internal static class RunCommand
                 WeakModel = r.GetValue(weak)!, StrongModel = r.GetValue(strong)!, Loss = r.GetValue(loss)!, Seed = common.FirstSeed,
                 WeakLearningRate = r.GetValue(weakLr), StrongLearningRate = r.GetValue(strongLr), FilterConfident = filterSetting,
                 Bootstrap = r.GetValue(bootstrap), GenerativeFinetuning = r.GetValue(genft), GenerativeIncludesTestInputs = r.GetValue(genftTest),
-                Selection = selection, Bf16 = r.GetValue(bf16),
+                Selection = selection,
             };
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");
@@ -85,7 +84,6 @@ internal static class RunCommand
             if (config.Bootstrap is not null && config.BootstrapChain().Count == 0)
                 throw new UserInputException("--bootstrap", "names no models", "Give intermediate models, weakest first, e.g. --bootstrap minilm-l2,minilm-l4.");
             if (config.GenerativeFinetuning) OptionChecks.GenerativeBody("--genft", config.StrongModel);
-            if (config.Bf16 && !WeakToStrong.Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + WeakToStrong.Models.Bf16Support.SlowWarning);
             config = config.Resolved();
 
             var taskData = dataFile is null

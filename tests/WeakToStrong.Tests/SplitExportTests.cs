@@ -62,7 +62,7 @@ public sealed class SplitExportTests : IDisposable
     {
         var folder = TinyBert();
         var (clean, poisoned, report) = Splits();
-        var config = new ExperimentConfig("bow", "hf:" + folder, "xent", Seed: 2, Epochs: 2, StrongLearningRate: 1e-3, MinSteps: 0).Resolved();
+        var config = new ExperimentConfig("bow", "hf:" + folder, "xent", Seed: 2, Epochs: 2, StrongLearningRate: 1e-3, MinSteps: 0, Bf16: false, GroupByLength: false).Resolved();
 
         var (cleanResult, cleanLabels, _) = Experiment.Run(clean, report, config);
         var (poisonedResult, poisonedLabels, _) = Experiment.Run(poisoned, report, config);
@@ -167,7 +167,7 @@ public sealed class SplitExportTests : IDisposable
             return line.ToJsonString();
         }));
         string runs = Path.Combine(_dir, "runs"), export = Path.Combine(runs, "export");
-        string[] run = ["run", "--data", data, "--weak", "bow", "--strong", "hf:" + folder, "--min-steps", "0", "--threads", "1", "--out", runs, "--export-split", export];
+        string[] run = ["run", "--data", data, "--weak", "bow", "--strong", "hf:" + folder, "--min-steps", "0", "--precision", "fp32", "--group-by-length", "false", "--threads", "1", "--out", runs, "--export-split", export];
 
         var (exit, _, err) = W2sProcess.Run(run);
         Assert.True(exit == 0, err);
@@ -182,7 +182,11 @@ public sealed class SplitExportTests : IDisposable
         (exit, _, err) = W2sProcess.Run([.. run, "--seeds", "2"]);
         Assert.Equal(2, exit);
         Assert.Contains("--export-split: exports one seed", err);
-        (exit, _, err) = W2sProcess.Run(["run", "--data", data, "--weak", "bow", "--strong", "bow", "--out", runs, "--export-split", export]);
+        (exit, _, err) = W2sProcess.Run([.. run, "--precision", "bf16"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("add --precision fp32", err);
+        (exit, _, err) = W2sProcess.Run(["run", "--data", data, "--weak", "bow", "--strong", "bow", "--precision", "fp32", "--group-by-length", "false",
+            "--out", runs, "--export-split", export]);
         Assert.Equal(2, exit);
         Assert.Contains("must be a BERT encoder", err);
     }

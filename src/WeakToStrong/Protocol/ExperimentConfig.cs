@@ -18,18 +18,25 @@ public sealed record ExperimentConfig(
     bool GenerativeFinetuning = false,
     bool GenerativeIncludesTestInputs = false,
     CheckpointCriterion Selection = CheckpointCriterion.Final,
-    bool Bf16 = false,
+    // Null: bf16 where the CPU does bf16 natively (Models.Bf16Support.IsDefault), else float32. Same accuracy within seed noise
+    // (docs/performance.md), about twice as fast.
+    bool? Bf16 = null,
     // Training batches of similar length (less padding).
-    bool GroupByLength = false,
+    bool GroupByLength = true,
     // Null: each model's own floor (ModelSpec.MinSteps).
     int? MinSteps = null)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with
     {
+        Bf16 = UsesBf16,
         WeakLearningRate = WeakLearningRate ?? Models.ModelCatalog.Get(WeakModel).DefaultLearningRate,
         StrongLearningRate = StrongLearningRate ?? Models.ModelCatalog.Get(StrongModel).DefaultLearningRate,
     };
+
+    /// <summary>Whether the transformer matmuls run in bf16: as set, else where this CPU runs them fast.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesBf16 => Bf16 ?? Models.Bf16Support.IsDefault;
 
     /// <summary>The intermediate models of a bootstrapping chain (comma-separated in Bootstrap), weakest first.</summary>
     public IReadOnlyList<string> BootstrapChain() =>

@@ -58,7 +58,7 @@ public sealed record StageSpec(
         double? learningRate) =>
         new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
             config.MicroBatchSize, LinearProbe: model.LinearProbe(config.LinearProbe), Generative: false, GenerativeIncludesTestInputs: false,
-            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.Bf16, GroupByLength: config.GroupByLength,
+            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16, GroupByLength: config.GroupByLength,
             MinSteps: config.MinSteps ?? model.MinSteps);
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>

@@ -47,8 +47,8 @@ public static class SplitExport
         if (config.GenerativeFinetuning) throw No("--genft is not supported");
         if (config.FilterConfident is not null) throw No("--filter-confident is not supported");
         if (config.Selection != CheckpointCriterion.Final) throw No("--select is not supported (the twin keeps the final checkpoint)");
-        if (config.Bf16) throw No("--bf16 is not supported (the twin trains in float32)");
-        if (config.GroupByLength) throw No("--group-by-length is not supported (the twin batches at random)");
+        if (config.UsesBf16) throw No("exports float32 runs only (the twin trains in float32); add --precision fp32");
+        if (config.GroupByLength) throw No("exports randomly batched runs only (the twin batches at random); add --group-by-length false");
         var spec = ModelCatalog.Get(config.StrongModel);
         if (spec.Inputs != InputKinds.Text) throw No($"the strong model {spec.Name} does not read text");
     }
