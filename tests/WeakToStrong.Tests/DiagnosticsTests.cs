@@ -60,3 +60,62 @@ public class DiagnosticsTests
         Assert.Equal(1, split.Neighbours); // k is capped at the size of B
     }
 }
+
+/// <summary>The paired statistics of method comparisons against values computed by hand.</summary>
+public class PairedComparisonTests
+{
+    [Fact]
+    public void SignTestOf16WinsIn21IsTheExactBinomialTail()
+    {
+        // 2 · (C(21,16) + C(21,17) + ... + C(21,21)) / 2^21 = 2 · 27896 / 2097152.
+        Assert.Equal(2.0 * 27896 / 2097152, PairedTests.SignTest(16, 5), 12);
+        Assert.Equal(2.0 / 32, PairedTests.SignTest(5, 0), 12);
+        Assert.Equal(1.0, PairedTests.SignTest(3, 3), 12);
+        Assert.Equal(1.0, PairedTests.SignTest(0, 0), 12);
+    }
+
+    [Fact]
+    public void WilcoxonExactPOfASmallVector()
+    {
+        // |d| ranks 1..5, W+ = 1 + 2 + 3 + 5 = 11. Of the 32 sign patterns, 7 subsets of {1..5} sum to ≤ 4
+        // ({}, {1}, {2}, {3}, {4}, {1,2}, {1,3}), so P(W+ ≥ 11) = 7/32 and p = 14/32.
+        Assert.Equal(14.0 / 32, PairedTests.WilcoxonSignedRank([0.1, 0.2, 0.3, -0.4, 0.5]), 12);
+        Assert.Equal(2.0 / 32, PairedTests.WilcoxonSignedRank([1, 2, 3, 4, 5]), 12);
+    }
+
+    [Fact]
+    public void WilcoxonDropsZerosAndGivesTiesMidRanks()
+    {
+        // Zeros dropped; |d| = 1, 1, 2 -> ranks 1.5, 1.5, 3; W+ = 1.5 + 3 = 4.5. The 8 sign patterns give W+ = 0, 1.5,
+        // 1.5, 3, 3, 4.5, 4.5, 6: P(W+ ≥ 4.5) = 3/8, so p = 6/8.
+        Assert.Equal(6.0 / 8, PairedTests.WilcoxonSignedRank([0, 1, -1, 2, 0]), 12);
+        // W+ = 1.5 of 0, 1.5, 1.5, 3: both tails 3/4, p capped at 1.
+        Assert.Equal(1.0, PairedTests.WilcoxonSignedRank([1, -1]), 12);
+        // All positive with ties: W+ = 6 is the maximum, reached by 1 of 8 patterns: p = 2/8.
+        Assert.Equal(2.0 / 8, PairedTests.WilcoxonSignedRank([1, 1, 2]), 12);
+        Assert.Equal(1.0, PairedTests.WilcoxonSignedRank([]), 12);
+    }
+
+    [Fact]
+    public void ComparisonCountsAndBootstrapsTheDifferences()
+    {
+        var c = PairedComparison.Of("logconf", "xent", [0.1, 0.2, 0.3, 0.4, -0.1, 0], excluded: 2);
+        Assert.Equal((6, 2, 4, 1, 1), (c.Units, c.Excluded, c.Wins, c.Losses, c.Ties));
+        Assert.Equal(0.15, c.MeanDifference!.Value, 12);
+        // The bootstrap means of resampled differences lie within [min, max]; the interval holds the mean.
+        Assert.InRange(c.CiLow!.Value, -0.1, 0.15);
+        Assert.InRange(c.CiHigh!.Value, 0.15, 0.4);
+        Assert.True(c.CiLow < c.CiHigh);
+        Assert.Equal(2.0 * (1 + 5) / 32, c.SignTestP, 12); // 4 wins, 1 loss (the tie dropped): 2 · P(X ≤ 1), X ~ Bin(5, 1/2)
+    }
+
+    [Fact]
+    public void ConstantDifferencesHaveADegenerateInterval()
+    {
+        var c = PairedComparison.Of("a", "b", [0.2, 0.2, 0.2], excluded: 0);
+        Assert.Equal(0.2, c.CiLow!.Value, 12);
+        Assert.Equal(0.2, c.CiHigh!.Value, 12);
+        var single = PairedComparison.Of("a", "b", [0.2], excluded: 1);
+        Assert.Null(single.CiLow);
+    }
+}

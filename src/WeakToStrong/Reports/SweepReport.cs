@@ -159,6 +159,7 @@ public static class SweepReport
             yield return (file, $"{block.Title}: share of test examples the weak supervisor gets wrong on which the student gives the same (wrong) answer; " +
                                 "lower means the student generalises past its supervisor's mistakes.");
         }
+        foreach (var figure in DiagnosticsReport.Figures(block, folder, slug)) yield return figure;
     }
 
     private static IEnumerable<ReportTable> Tables(SweepSummary block)
@@ -195,6 +196,8 @@ public static class SweepReport
                 return (IReadOnlyList<string>)[m, Pct(rows.Average(r => r.Agreement)), Pct(rows.Average(r => r.AgreementWhereWeakRight)),
                     wrong.Count > 0 ? Pct(wrong.Average()) : "-", Pct(rows.Average(r => r.StudentAccuracy))];
             }).ToList());
+
+        yield return DiagnosticsReport.Table(block);
 
         var chains = block.Pairs.Where(p => p.Rows[0].Variant == "bootstrap").ToList();
         if (chains.Count > 0)
