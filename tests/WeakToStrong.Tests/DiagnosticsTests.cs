@@ -119,3 +119,33 @@ public class PairedComparisonTests
         Assert.Null(single.CiLow);
     }
 }
+
+/// <summary>How the report pairs methods into units (task × seed) and leaves out undefined PGRs.</summary>
+public class MethodComparisonReportTests
+{
+    private static Results.ResultRow Row(int seed, string weak, string method, double? pgr) =>
+        new("t", seed, weak, "s", method, "plain", "x", method, 0.7, 0.75, 0.8, pgr is null ? 0.01 : 0.1, pgr, pgr is null ? "small gap" : null,
+            null, null, null, null, 0.7, 0.9, 0.95, 0.3, 5, "", "", 100, 100, 100, 100, 0.5, Results.Json.Serialize(new Protocol.ExperimentConfig()));
+
+    [Fact]
+    public void AUnitIsATaskAndSeedAveragedOverItsPairsAndUndefinedUnitsAreCounted()
+    {
+        var rows = new[]
+        {
+            // Seed 0: pairs w1 (0.5 − 0.3) and w2 (0.4 − 0.4): unit difference 0.1.
+            Row(0, "w1", "xent", 0.3), Row(0, "w1", "logconf", 0.5), Row(0, "w2", "xent", 0.4), Row(0, "w2", "logconf", 0.4),
+            // Seed 1: w1 undefined for both (no gap), w2 0.2 − 0.5 = −0.3.
+            Row(1, "w1", "xent", null), Row(1, "w1", "logconf", null), Row(1, "w2", "xent", 0.5), Row(1, "w2", "logconf", 0.2),
+            // Seed 2: only undefined pairs: excluded. Seed 3: logconf alone: not a unit.
+            Row(2, "w1", "xent", null), Row(2, "w1", "logconf", null), Row(3, "w1", "logconf", 0.9),
+        };
+        var block = new Reports.SweepSummary("t", rows, []);
+        var (differences, excluded) = Reports.MethodComparisonReport.Differences([block], "logconf", "xent");
+        Assert.Equal(2, differences.Count);
+        Assert.Equal(0.1, differences[0], 12);
+        Assert.Equal(-0.3, differences[1], 12);
+        Assert.Equal(1, excluded);
+        var comparison = Assert.Single(Reports.MethodComparisonReport.Compare([block]));
+        Assert.Equal(("logconf", "xent", 2, 1), (comparison.A, comparison.B, comparison.Units, comparison.Excluded));
+    }
+}

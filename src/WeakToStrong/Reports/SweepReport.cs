@@ -55,6 +55,12 @@ public static class SweepReport
         var cross = CrossTask(blocks);
         md.Append(cross.Markdown());
         html.Append(cross.Html());
+        if (blocks.SelectMany(b => b.Methods).Distinct().Count() > 1)
+        {
+            var paired = MethodComparisonReport.Table(blocks);
+            md.Append(paired.Markdown());
+            html.Append(paired.Html());
+        }
 
         var mdFile = Path.Combine(folder, "summary.md");
         var htmlFile = Path.Combine(folder, "report.html");
