@@ -149,3 +149,56 @@ public class MethodComparisonReportTests
         Assert.Equal(("logconf", "xent", 2, 1), (comparison.A, comparison.B, comparison.Units, comparison.Excluded));
     }
 }
+
+/// <summary>The diagnostics of one experiment, from a hand-made split and hand-made predictions.</summary>
+public class GainDiagnosticsTests
+{
+    private static Protocol.StageOutput Output(float[][] test, float[][]? labels = null) =>
+        new(new Protocol.ModelResult("r", "m", "x", "xent", 0.1, 0, 0, null, 0, 0, 0, 0), test, labels, 0, 0);
+
+    private static WeakToStrong.Data.Example E(string text, int label) => WeakToStrong.Data.Example.Of(text, null, label);
+
+    [Fact]
+    public void GainMisfitAndTheCorrectionExpansionSplitMatchHandComputedValues()
+    {
+        // B: three apples the weak model labels right (class 0), three plums it labels wrong (class 0, truth 1).
+        var b = new[] { E("apple red", 0), E("apple green", 0), E("apple ripe", 0), E("plum purple", 1), E("plum dark", 1), E("plum soft", 1) };
+        var test = new[] { E("apple pie", 0), E("plum jam", 1), E("apple tart", 0), E("plum cake", 1) };
+        var split = new Protocol.ExperimentSplit([E("anything", 0), E("else", 1)], b, test, 2);
+        float[][] weakOnB = [[.9f, .1f], [.9f, .1f], [.9f, .1f], [.6f, .4f], [.6f, .4f], [.6f, .4f]];
+        var weak = Output([[.8f, .2f], [.7f, .3f], [.4f, .6f], [.2f, .8f]], weakOnB); // right, wrong, wrong, right
+        float[][] studentOnB = [[.9f, .1f], [.9f, .1f], [.9f, .1f], [.6f, .4f], [.6f, .4f], [.1f, .9f]];
+        var student = Output([[.6f, .4f], [.4f, .6f], [.9f, .1f], [.7f, .3f]]) with { TrainProbabilities = studentOnB }; // right, right, right, wrong
+
+        var d = Protocol.GainDiagnostics.Of(split, weak, student, weakOnB);
+        // Fixes: "plum jam" and "apple tart"; break: "plum cake". Gain (2 − 1) / 4.
+        Assert.Equal((2, 1), (d.StudentFixes, d.StudentBreaks));
+        Assert.Equal(0.25, d.Gain, 12);
+        // Per example 2·(difference)²: 0.08, 0.18, 0.5, 0.5 -> mean 0.315.
+        Assert.Equal(0.315, d.MisfitOnTest, 6);
+        // Brier: weak 0.08, 0.98, 0.72, 0.08 -> 0.465; student 0.32, 0.32, 0.02, 0.98 -> 0.41.
+        Assert.Equal(0.465, d.WeakSquaredError, 6);
+        Assert.Equal(0.41, d.StudentSquaredError, 6);
+        Assert.Equal(0.055, d.SquaredGain, 6);
+        // Only the last B example differs: 2·(0.6 − 0.1)² = 0.5, over 6.
+        Assert.Equal(0.5 / 6, d.MisfitOnB!.Value, 6);
+        // "apple tart": nearest 5 of B are the 3 apples (shared word) and plums 1–2 (ties at 0 go to the earlier row):
+        // 3 right of 5 -> correction. "plum jam": the 3 plums and apples 1–2: 2 right -> expansion.
+        Assert.Equal(new Metrics.CorrectionExpansion(2, 1, 1, 5), d.CorrectionExpansion);
+    }
+
+    [Fact]
+    public void AStudentCachedWithoutItsPredictionsOnBHasNoMisfitOnB()
+    {
+        var split = new Protocol.ExperimentSplit([E("a", 0)], [E("b", 0)], [E("c", 0)], 2);
+        var json = Results.Json.Serialize(Output([[1f, 0f]]));
+        Assert.Contains("trainProbabilities", json);
+        var before = json.Replace("\"trainProbabilities\": null,", "").Replace(",\n  \"trainProbabilities\": null", "");
+        Assert.DoesNotContain("trainProbabilities", before); // as a cache entry written before the field existed
+        var old = Results.Json.Deserialize<Protocol.StageOutput>(before);
+        Assert.Null(old.TrainProbabilities);
+        var d = Protocol.GainDiagnostics.Of(split, Output([[1f, 0f]], [[1f, 0f]]), old, [[1f, 0f]]);
+        Assert.Null(d.MisfitOnB);
+        Assert.Equal(0, d.MisfitOnTest, 12);
+    }
+}

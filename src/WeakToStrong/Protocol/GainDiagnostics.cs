@@ -18,7 +18,7 @@ namespace WeakToStrong.Protocol;
 /// <param name="StudentBreaks">Test examples the weak model gets right and the student wrong (Gain = (fixes − breaks) / test).</param>
 public sealed record GainDiagnostics(
     double? MisfitOnB, double MisfitOnTest, double Gain, double SquaredGain, double WeakSquaredError, double StudentSquaredError,
-    int StudentFixes, int StudentBreaks, CorrectionExpansion Fixes)
+    int StudentFixes, int StudentBreaks, CorrectionExpansion CorrectionExpansion)
 {
     /// <summary>
     /// Computes the diagnostics. The evaluator reads B's ground truth here (for which weak labels were right), after the

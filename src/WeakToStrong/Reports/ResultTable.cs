@@ -26,7 +26,7 @@ public static class ResultTable
                            $"total {r.TotalSeconds:F0} s");
         if (r.Diagnostics is { } d)
             console.MarkupLine($"gain over weak {d.Gain * 100:+0.0;-0.0} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
-                               $"{d.Fixes.Correction} correction, {d.Fixes.Expansion} expansion by {d.Fixes.Neighbours}-NN on B); " +
+                               $"{d.CorrectionExpansion.Correction} correction, {d.CorrectionExpansion.Expansion} expansion by {d.CorrectionExpansion.Neighbours}-NN on B); " +
                                $"squared-loss gain {d.SquaredGain:F3} against misfit on test {d.MisfitOnTest:F3}, on B {(d.MisfitOnB is double m ? $"{m:F3}" : "-")}");
         if (r.Student.Checkpoint is { } cp)
             console.MarkupLine((r.Config.Selection == CheckpointCriterion.OracleTestAccuracy ? "[bold red]ORACLE, an upper bound, not a method:[/] " : "") +
@@ -50,6 +50,8 @@ public static class ResultTable
         Row("ceiling accuracy", a.CeilingAccuracy, true);
         Row($"PGR ({a.Seeds.Length - a.PgrUndefinedSeeds} seeds defined)", a.Pgr, false);
         if (a.AurocPgr is not null) Row($"PGR of AUROC ({a.AurocPgr.Count} seeds defined)", a.AurocPgr, false);
+        if (a.Gain is not null) Row("gain over weak (accuracy)", a.Gain, true);
+        if (a.MisfitOnTest is not null) Row("misfit student–weak on test", a.MisfitOnTest, false);
         console.Write(table);
         console.MarkupLine(a.PgrOfMeans is double p
             ? $"[bold]PGR of the mean accuracies {p:F2}[/]"

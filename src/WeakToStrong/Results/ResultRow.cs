@@ -28,7 +28,7 @@ public sealed record ResultRow(
             r.Data.TestMajorityRate, Compact(c))
         {
             MisfitOnB = r.Diagnostics?.MisfitOnB, MisfitOnTest = r.Diagnostics?.MisfitOnTest, Gain = r.Diagnostics?.Gain,
-            SquaredGain = r.Diagnostics?.SquaredGain, Correction = r.Diagnostics?.Fixes.Correction, Expansion = r.Diagnostics?.Fixes.Expansion,
+            SquaredGain = r.Diagnostics?.SquaredGain, Correction = r.Diagnostics?.CorrectionExpansion.Correction, Expansion = r.Diagnostics?.CorrectionExpansion.Expansion,
         };
     }
 
