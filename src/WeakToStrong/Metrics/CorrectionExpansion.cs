@@ -18,37 +18,50 @@ public sealed record CorrectionExpansion(int Fixes, int Correction, int Expansio
     public double? CorrectionShare => Fixes > 0 ? (double)Correction / Fixes : null;
 
     /// <param name="fixes">Representation of each fixed test example.</param>
-    /// <param name="b">Representation of each example of B (L2-normalised, so the dot product is the cosine).</param>
+    /// <param name="b">Examples of B to find neighbours in (L2-normalised rows, so the dot product is the cosine).</param>
     /// <param name="weakRightOnB">Per example of B, whether the weak label was right.</param>
-    public static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, IReadOnlyList<SparseRow> b, IReadOnlyList<bool> weakRightOnB,
+    public static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, NeighbourIndex b, IReadOnlyList<bool> weakRightOnB,
         int neighbours = DefaultNeighbours)
     {
         if (b.Count != weakRightOnB.Count) throw new ArgumentException($"{b.Count} examples of B, {weakRightOnB.Count} weak-label flags");
-        if (b.Count == 0) throw new ArgumentException("no examples of B to find neighbours in");
         int k = Math.Min(neighbours, b.Count);
-        // Inverted index of B: for each column, the rows that have it. A query then touches only rows sharing a term.
-        var postings = new Dictionary<int, List<(int Row, float Value)>>();
-        for (int row = 0; row < b.Count; row++)
-            for (int j = 0; j < b[row].Columns.Length; j++)
-            {
-                if (!postings.TryGetValue(b[row].Columns[j], out var list)) postings[b[row].Columns[j]] = list = [];
-                list.Add((row, b[row].Values[j]));
-            }
-        var similarity = new double[b.Count];
-        int correction = 0;
-        foreach (var query in fixes)
-        {
-            Array.Clear(similarity);
-            for (int j = 0; j < query.Columns.Length; j++)
-                if (postings.TryGetValue(query.Columns[j], out var list))
-                    foreach (var (row, value) in list) similarity[row] += (double)query.Values[j] * value;
-            int right = Nearest(similarity, k).Count(row => weakRightOnB[row]);
-            if (2 * right > k) correction++;
-        }
+        int correction = fixes.Count(query => 2 * b.Nearest(query, k).Count(row => weakRightOnB[row]) > k);
         return new CorrectionExpansion(fixes.Count, correction, fixes.Count - correction, k);
     }
 
+    public static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, IReadOnlyList<SparseRow> b, IReadOnlyList<bool> weakRightOnB,
+        int neighbours = DefaultNeighbours) => Of(fixes, new NeighbourIndex(b), weakRightOnB, neighbours);
+}
+
+/// <summary>
+/// Nearest rows by dot product (cosine for L2-normalised rows), by an inverted index: a query touches only the rows that
+/// share one of its columns.
+/// </summary>
+public sealed class NeighbourIndex
+{
+    private readonly Dictionary<int, List<(int Row, float Value)>> postings = new();
+
+    public NeighbourIndex(IReadOnlyList<SparseRow> rows)
+    {
+        if (rows.Count == 0) throw new ArgumentException("no rows to find neighbours in");
+        Count = rows.Count;
+        for (int row = 0; row < rows.Count; row++)
+            for (int j = 0; j < rows[row].Columns.Length; j++)
+            {
+                if (!postings.TryGetValue(rows[row].Columns[j], out var list)) postings[rows[row].Columns[j]] = list = [];
+                list.Add((row, rows[row].Values[j]));
+            }
+    }
+
+    public int Count { get; }
+
     /// <summary>The k rows of highest similarity; ties go to the earlier row, so the choice is deterministic.</summary>
-    internal static IEnumerable<int> Nearest(double[] similarity, int k) =>
-        Enumerable.Range(0, similarity.Length).OrderByDescending(i => similarity[i]).ThenBy(i => i).Take(k);
+    public IEnumerable<int> Nearest(SparseRow query, int k)
+    {
+        var similarity = new double[Count];
+        for (int j = 0; j < query.Columns.Length; j++)
+            if (postings.TryGetValue(query.Columns[j], out var list))
+                foreach (var (row, value) in list) similarity[row] += (double)query.Values[j] * value;
+        return Enumerable.Range(0, Count).OrderByDescending(i => similarity[i]).ThenBy(i => i).Take(k).ToList();
+    }
 }

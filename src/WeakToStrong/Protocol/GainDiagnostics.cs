@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using WeakToStrong.Data;
 using WeakToStrong.Metrics;
 using WeakToStrong.Models;
@@ -34,24 +35,29 @@ public sealed record GainDiagnostics(
         int breaks = Enumerable.Range(0, truth.Count).Count(i => weakRight[i] && !studentRight[i]);
         var bTruth = split.BWithGroundTruth.Select(e => e.Label).ToList();
         var weakRightOnB = weak.Labels!.Select((p, i) => Accuracy.ArgMax(p) == bTruth[i]).ToArray();
-        var (fixRows, bRows) = Representation(split.BInputs, fixes.Select(i => split.Test[i].Input).ToList(), split.Classes);
+        var (testRows, bIndex) = Neighbourhoods.GetValue(split, Representation);
         double weakError = Misfit.SquaredError(weak.TestProbabilities, truth), studentError = Misfit.SquaredError(student.TestProbabilities, truth);
         return new GainDiagnostics(
             student.TrainProbabilities is { } onB && onB.Length == trainedOn.Count ? Misfit.Of(onB, trainedOn) : null,
             Misfit.Of(student.TestProbabilities, weak.TestProbabilities),
             (double)(fixes.Count - breaks) / truth.Count, weakError - studentError, weakError, studentError,
-            fixes.Count, breaks, CorrectionExpansion.Of(fixRows, bRows, weakRightOnB));
+            fixes.Count, breaks, CorrectionExpansion.Of(fixes.Select(i => testRows[i]).ToList(), bIndex, weakRightOnB));
     }
+
+    // A sweep assembles every experiment of a split with the same representation: built once per split.
+    private static readonly ConditionalWeakTable<ExperimentSplit, Neighbourhood> Neighbourhoods = new();
+
+    private sealed record Neighbourhood(IReadOnlyList<SparseRow> Test, NeighbourIndex B);
 
     /// <summary>
     /// The fixed representation neighbours are found in: `bow`'s L2-normalised TF-IDF vectors of words and bigrams, the
     /// IDF fitted on B. Fixed, so the split does not depend on which student was trained, and cheap on a CPU.
     /// </summary>
-    private static (List<SparseRow> Queries, List<SparseRow> B) Representation(IReadOnlyList<TextInput> b, IReadOnlyList<TextInput> queries, int classes)
+    private static Neighbourhood Representation(ExperimentSplit split)
     {
-        using var bow = new BagOfWordsClassifier(classes);
-        var encodedB = b.Select(bow.Encode).ToList();
+        using var bow = new BagOfWordsClassifier(split.Classes);
+        var encodedB = split.BInputs.Select(bow.Encode).ToList();
         bow.Prepare(encodedB);
-        return (queries.Select(q => bow.Features(bow.Encode(q))).ToList(), encodedB.Select(bow.Features).ToList());
+        return new Neighbourhood(split.Test.Select(e => bow.Features(bow.Encode(e.Input))).ToList(), new NeighbourIndex(encodedB.Select(bow.Features).ToList()));
     }
 }
