@@ -10,8 +10,8 @@ namespace WeakToStrong.Protocol;
 /// gain in 0/1 and in squared error, and the correction/expansion split of the student's fixes (Lang et al.). Null
 /// fields could not be computed (MisfitOnB: a student stage cached before its predictions on B were kept).
 /// </summary>
-/// <param name="MisfitOnB">Mean squared distance between the student's probabilities on its training inputs (its part of
-/// B) and the labels it trained on.</param>
+/// <param name="MisfitOnB">Mean squared distance between the student's probabilities on the inputs it was given (its part
+/// of B, before any filter or held-out tenth) and their labels.</param>
 /// <param name="MisfitOnTest">Mean squared distance between the student's and the weak model's probabilities on test.</param>
 /// <param name="Gain">Weak test error minus student test error (0/1 loss): the student's accuracy gain.</param>
 /// <param name="SquaredGain">Weak minus student squared-loss (Brier) error on test: the gain the misfit bounds.</param>
@@ -25,7 +25,7 @@ public sealed record GainDiagnostics(
     /// Computes the diagnostics. The evaluator reads B's ground truth here (for which weak labels were right), after the
     /// student has trained.
     /// </summary>
-    /// <param name="trainedOn">The labels the student trained on, in the order of <paramref name="student"/>'s TrainProbabilities.</param>
+    /// <param name="trainedOn">The labels the student was given, in the order of <paramref name="student"/>'s TrainProbabilities.</param>
     internal static GainDiagnostics Of(ExperimentSplit split, StageOutput weak, StageOutput student, IReadOnlyList<float[]> trainedOn)
     {
         var truth = split.Test.Select(e => e.Label).ToList();

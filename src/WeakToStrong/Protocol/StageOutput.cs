@@ -11,7 +11,7 @@ public sealed record StageOutput(
     int DroppedByFilter,
     double Seconds)
 {
-    /// <summary>The student's probabilities on the inputs it trained on (before any filter), for the misfit on B; null for
+    /// <summary>The student's probabilities on the inputs it was given (before any filter or held-out tenth), for the misfit on B; null for
     /// other stages and for students cached before it was kept.</summary>
     public float[][]? TrainProbabilities { get; init; }
 }
