@@ -65,6 +65,9 @@ public sealed record ExperimentResult(
     /// <summary>The weak labels the student learned from: spread of the supervisor's probability of the last class on B.</summary>
     public ProbabilitySpread? WeakLabels { get; init; }
 
+    /// <summary>Misfit, gain and the correction/expansion split (null in results saved before they existed).</summary>
+    public GainDiagnostics? Diagnostics { get; init; }
+
     /// <summary>What a reader should not miss: models that collapsed to one class.</summary>
     public IReadOnlyList<string> Warnings => [.. new[] { Weak }.Concat(BootstrapLinks).Concat([Student, Ceiling])
         .Where(m => m.Collapsed)

@@ -11,6 +11,10 @@ public sealed record SeedAggregate(
     /// <summary>PGR of AUROC over the seeds where it is defined (null where none is).</summary>
     public SeedSummary? AurocPgr { get; init; }
 
+    /// <summary>Gain (weak minus student test error) and misfit on test (<see cref="GainDiagnostics"/>), over the seeds that have them.</summary>
+    public SeedSummary? Gain { get; init; }
+    public SeedSummary? MisfitOnTest { get; init; }
+
     public static SeedAggregate Of(IReadOnlyList<ExperimentResult> runs)
     {
         if (runs.Count == 0) throw new ArgumentException("no runs to aggregate");
@@ -26,6 +30,8 @@ public sealed record SeedAggregate(
             ofMeans.Value, ofMeans.UndefinedReason)
         {
             AurocPgr = SeedSummary.Of(runs.Where(r => r.AurocPgr is not null).Select(r => r.AurocPgr!.Value).ToList()),
+            Gain = SeedSummary.Of(runs.Where(r => r.Diagnostics is not null).Select(r => r.Diagnostics!.Gain).ToList()),
+            MisfitOnTest = SeedSummary.Of(runs.Where(r => r.Diagnostics is not null).Select(r => r.Diagnostics!.MisfitOnTest).ToList()),
         };
     }
 }

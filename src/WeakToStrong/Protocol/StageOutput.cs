@@ -9,4 +9,9 @@ public sealed record StageOutput(
     float[][] TestProbabilities,
     float[][]? Labels,
     int DroppedByFilter,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>The student's probabilities on the inputs it was given (before any filter or held-out tenth), for the misfit on B; null for
+    /// other stages and for students cached before it was kept.</summary>
+    public float[][]? TrainProbabilities { get; init; }
+}

@@ -35,8 +35,9 @@ public static class StageTraining
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
         var (train, selection) = Selection(spec.Selection, kept, test);
         var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
-            progress, prepare: prepare, selection: selection);
-        return output with { DroppedByFilter = labels.Labels.Count - kept.Count };
+            progress, keep: m => Trainer.Predict(m, labels.Labels.Select(l => l.Input).ToList(), stage: "student on B", progress: progress),
+            prepare: prepare, selection: selection);
+        return output with { DroppedByFilter = labels.Labels.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };
     }
 
     /// <summary>The student's training labels and checkpoint selection: weak agreement holds out every tenth label as validation.</summary>

@@ -24,6 +24,10 @@ public static class ResultTable
         console.MarkupLine($"test majority rate {r.Data.TestMajorityRate * 100:F1}%; weak labels right on B {r.WeakLabelAccuracyOnB * 100:F1}%; " +
                            $"student agrees with weak on test {r.StudentWeakAgreement.Overall * 100:F1}% (where weak right {r.StudentWeakAgreement.WhereWeakRight * 100:F1}%, where weak wrong {(r.StudentWeakAgreement.WhereWeakWrong is double w ? $"{w * 100:F1}%" : "-")}); A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
                            $"total {r.TotalSeconds:F0} s");
+        if (r.Diagnostics is { } d)
+            console.MarkupLine($"gain over weak {d.Gain * 100:+0.0;-0.0} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
+                               $"{d.CorrectionExpansion.Correction} correction, {d.CorrectionExpansion.Expansion} expansion by {d.CorrectionExpansion.Neighbours}-NN on B); " +
+                               $"squared-loss gain {d.SquaredGain:F3} against misfit on test {d.MisfitOnTest:F3}, on B {(d.MisfitOnB is double m ? $"{m:F3}" : "-")}");
         if (r.Student.Checkpoint is { } cp)
             console.MarkupLine((r.Config.Selection == CheckpointCriterion.OracleTestAccuracy ? "[bold red]ORACLE, an upper bound, not a method:[/] " : "") +
                                $"student checkpoint from step {cp.Step} of {r.Student.Steps}, chosen by {Markup.Escape(cp.Criterion)} ({cp.Score * 100:F1}%)");
@@ -46,6 +50,8 @@ public static class ResultTable
         Row("ceiling accuracy", a.CeilingAccuracy, true);
         Row($"PGR ({a.Seeds.Length - a.PgrUndefinedSeeds} seeds defined)", a.Pgr, false);
         if (a.AurocPgr is not null) Row($"PGR of AUROC ({a.AurocPgr.Count} seeds defined)", a.AurocPgr, false);
+        if (a.Gain is not null) Row("gain over weak (accuracy)", a.Gain, true);
+        if (a.MisfitOnTest is not null) Row("misfit student–weak on test", a.MisfitOnTest, false);
         console.Write(table);
         console.MarkupLine(a.PgrOfMeans is double p
             ? $"[bold]PGR of the mean accuracies {p:F2}[/]"

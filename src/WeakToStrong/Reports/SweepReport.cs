@@ -56,6 +56,12 @@ public static class SweepReport
         var cross = CrossTask(blocks);
         md.Append(cross.Markdown());
         html.Append(cross.Html());
+        if (blocks.SelectMany(b => b.Methods).Distinct().Count() > 1)
+        {
+            var paired = MethodComparisonReport.Table(blocks);
+            md.Append(paired.Markdown());
+            html.Append(paired.Html());
+        }
 
         var mdFile = Path.Combine(folder, "summary.md");
         var htmlFile = Path.Combine(folder, "report.html");
@@ -160,6 +166,7 @@ public static class SweepReport
             yield return (file, $"{block.Title}: share of test examples the weak supervisor gets wrong on which the student gives the same (wrong) answer; " +
                                 "lower means the student generalises past its supervisor's mistakes.");
         }
+        foreach (var figure in DiagnosticsReport.Figures(block, folder, slug)) yield return figure;
     }
 
     private static IEnumerable<ReportTable> Tables(SweepSummary block)
@@ -198,6 +205,8 @@ public static class SweepReport
                 return (IReadOnlyList<string>)[m, Pct(rows.Average(r => r.Agreement)), Pct(rows.Average(r => r.AgreementWhereWeakRight)),
                     wrong.Count > 0 ? Pct(wrong.Average()) : "-", Pct(rows.Average(r => r.StudentAccuracy))];
             }).ToList());
+
+        yield return DiagnosticsReport.Table(block);
 
         var chains = block.Pairs.Where(p => p.Rows[0].Variant == "bootstrap").ToList();
         if (chains.Count > 0)

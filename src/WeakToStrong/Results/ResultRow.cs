@@ -25,8 +25,20 @@ public sealed record ResultRow(
             r.Weak.TestAuroc, r.Student.TestAuroc, r.Ceiling.TestAuroc, r.AurocPgr,
             r.WeakLabelAccuracyOnB, r.StudentWeakAgreement.Overall, r.StudentWeakAgreement.WhereWeakRight, r.StudentWeakAgreement.WhereWeakWrong,
             r.StudentWeakAgreement.WeakWrongCount, c.Bootstrap ?? "", links, r.Student.TrainExamples, r.Data.TrainA, r.Data.TrainB, r.Data.Test,
-            r.Data.TestMajorityRate, Compact(c));
+            r.Data.TestMajorityRate, Compact(c))
+        {
+            MisfitOnB = r.Diagnostics?.MisfitOnB, MisfitOnTest = r.Diagnostics?.MisfitOnTest, Gain = r.Diagnostics?.Gain,
+            SquaredGain = r.Diagnostics?.SquaredGain, Correction = r.Diagnostics?.CorrectionExpansion.Correction, Expansion = r.Diagnostics?.CorrectionExpansion.Expansion,
+        };
     }
+
+    // The diagnostics of GainDiagnostics (null in rows stored before they existed).
+    public double? MisfitOnB { get; init; }
+    public double? MisfitOnTest { get; init; }
+    public double? Gain { get; init; }
+    public double? SquaredGain { get; init; }
+    public int? Correction { get; init; }
+    public int? Expansion { get; init; }
 
     /// <summary>Hash of the configuration without its identity fields, plus the data sizes.</summary>
     internal static string SettingsOf(ExperimentResult r)

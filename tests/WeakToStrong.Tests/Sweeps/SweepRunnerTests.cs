@@ -95,6 +95,11 @@ public class SweepRunnerTests
             Assert.Contains("imitation", md);
             Assert.Contains("PGR of AUROC over seeds", md);
             Assert.Contains("Across tasks", md);
+            // Diagnostics on every row, the gain-misfit figure and the paired comparison of the two losses.
+            Assert.All(store.Rows(), r => Assert.True(r.MisfitOnB is >= 0 && r.MisfitOnTest is >= 0 && r.Correction + r.Expansion >= 0));
+            Assert.Contains(pngs, f => f.EndsWith("-gain-misfit.png"));
+            Assert.Contains("misfit on test", md);
+            Assert.Contains("| logconf | xent |", md);
         }
         finally { Directory.Delete(folder, true); }
     }
