@@ -31,7 +31,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
             links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds)
         {
             WeakLabels = ProbabilitySpread.Of(weak.Labels!.Select(p => (double)p[^1])),
-            Diagnostics = GainDiagnostics.Of(split, weak, student, Protocol.Stages.LabelsFor(Student, split, outputs).Labels.Select(l => l.Probabilities).ToList()),
+            Diagnostics = GainDiagnostics.Of(split, weak, student, StageTraining.LabelsFor(Student, split, outputs).Labels.Select(l => l.Probabilities).ToList()),
         };
     }
 

@@ -93,7 +93,8 @@ public class SweepRunnerTests
             var md = File.ReadAllText(files.Single(f => f.EndsWith("summary.md")));
             Assert.Contains("median PGR", md);
             Assert.Contains("imitation", md);
-            Assert.Contains("PGR of AUROC over seeds", md);
+            Assert.Contains("PGR over seeds: mean ± SE [95% interval]", md);
+            Assert.Equal(store.Rows().Any(r => r.AurocPgr is not null), md.Contains("PGR of AUROC over seeds"));
             Assert.Contains("Across tasks", md);
             // Diagnostics on every row, the gain-misfit figure and the paired comparison of the two losses.
             Assert.All(store.Rows(), r => Assert.True(r.MisfitOnB is >= 0 && r.MisfitOnTest is >= 0 && r.Correction + r.Expansion >= 0));
