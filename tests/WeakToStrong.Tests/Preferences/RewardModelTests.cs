@@ -69,8 +69,8 @@ public class RewardModelTests
         var split = new ExperimentSplit(all[..200], all[200..400], all[400..], 2) { Inputs = InputKinds.Preference };
         var data = new DataReport("toy-preferences", 2, PreferenceDataset.ClassNames, 200, 200, 100, 0.5, []);
         var (result, _, _) = Experiment.Run(split, data, new ExperimentConfig("bow", "bow", "xent", Seed: 1, Epochs: 3));
-        Assert.True(result.Weak.TestAccuracy > 0.9, $"weak reward model {result.Weak.TestAccuracy}");
-        Assert.True(result.Student.TestAccuracy > 0.9, $"student reward model {result.Student.TestAccuracy}");
-        Assert.True(result.Ceiling.TestAccuracy > 0.9, $"ceiling reward model {result.Ceiling.TestAccuracy}");
+        Assert.True(result.Weak.TestAccuracy >= 0.85, $"weak reward model {result.Weak.TestAccuracy}");
+        Assert.True(result.Student.TestAccuracy >= 0.85, $"student reward model {result.Student.TestAccuracy}");
+        Assert.True(result.Ceiling.TestAccuracy >= 0.85, $"ceiling reward model {result.Ceiling.TestAccuracy}");
     }
 }
