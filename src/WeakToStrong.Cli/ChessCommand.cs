@@ -1,5 +1,5 @@
 using System.CommandLine;
-using WeakToStrong.Models;
+using WeakToStrong.Chess;
 
 namespace WeakToStrong.Cli;
 
@@ -24,27 +24,27 @@ internal static class ChessCommand
             OptionChecks.Threads("--threads", r.GetValue(threads));
             OptionChecks.AtLeast("--steps", r.GetValue(steps), 1);
             OptionChecks.AtLeast("--games", r.GetValue(games), 1);
-            IReadOnlyList<ChessModelConfig> configs;
-            try { configs = name is null ? ChessModels.Ladder : [ChessModels.Config(name)]; }
+            IReadOnlyList<ChessModel> ladder;
+            try { ladder = name is null ? ChessModels.Ladder : [ChessModels.Get(name)]; }
             catch (ArgumentException e) { throw new UserInputException("--model", e.Message); }
             WeakToStrong.Training.TorchRuntime.Initialize(r.GetValue(threads));
             // Zero-shot puzzle accuracy of the pretrained policy, when the puzzle task is prepared (no finetuning, no labels used).
             var puzzles = WeakToStrong.Data.BuiltinTasks.Exists("chess-puzzles") ? WeakToStrong.Data.BuiltinTasks.Load("chess-puzzles").Test : null;
-            ChessPretrainSettings Settings(ChessModelConfig c)
+            ChessPretrainSettings Settings(ChessModel m)
             {
-                var settings = ChessModels.Pretraining(c);
+                var settings = m.Pretraining;
                 if (r.GetValue(steps) is int n) settings = settings with { Steps = n };
                 if (r.GetValue(games) is int g) settings = settings with { Games = g };
                 return settings;
             }
-            var results = configs.Select(c => ChessPretraining.Ensure(c, Settings(c))).ToList();
+            var results = ladder.Select(m => ChessPretraining.Ensure(m.Architecture, Settings(m))).ToList();
             Console.WriteLine("model     parameters  steps  train positions  held-out top-1  chance  puzzles top-1 (zero-shot)  seconds  weights");
-            foreach (var (c, result) in configs.Zip(results))
+            foreach (var (m, result) in ladder.Zip(results))
             {
                 string zeroShot = "-";
                 if (puzzles is not null)
                 {
-                    using var model = new ChessTransformer(c, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
+                    using var model = new ChessTransformer(m.Architecture, WeakToStrong.Data.Tasks.ChessPuzzlesTask.MaxMoves);
                     model.load(result.WeightsFile); // these settings' weights, which need not be the ladder's
                     zeroShot = $"{ChessPretraining.Top1(model, puzzles):P1}";
                 }

@@ -58,7 +58,7 @@ public static class ModelCatalog
             classes => new Vision.SmallCnnClassifier(classes)) { Inputs = Data.InputKinds.Image },
         new("resnet18", "linear probe on pretrained ResNet18 features (512-d, frozen)", 18, 0, 1e-2, Vision.ResNet18Features.Package,
             classes => new Vision.ResNet18Classifier(classes)) { Inputs = Data.InputKinds.Image, FrozenBody = true },
-        .. ChessModels.Specs(),
+        .. Chess.ChessModels.Specs(),
     ];
 
     /// <summary>A built-in model by name, or a local Hugging Face folder given as hf:/path/to/folder.</summary>

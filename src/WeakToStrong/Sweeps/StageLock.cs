@@ -35,6 +35,16 @@ public sealed class StageLock : IDisposable
         return null;
     }
 
+    /// <summary>The lock, once no other live process holds it (looking again every <paramref name="poll"/>).</summary>
+    public static StageLock Wait(string path, TimeSpan poll)
+    {
+        while (true)
+        {
+            if (TryAcquire(path) is { } acquired) return acquired;
+            Thread.Sleep(poll);
+        }
+    }
+
     /// <summary>True while the lock file exists and names a live process.</summary>
     public static bool IsHeld(string path)
     {

@@ -127,7 +127,7 @@ public class ChessPretrainingTests
     public void TheLaddersCacheFoldersArePinned()
     {
         // A change to these names (e.g. a new settings field in the serialized key) silently re-pretrains every user's ladder.
-        string Folder(string model) => Path.GetFileName(ChessPretraining.Folder(ChessModels.Config(model), ChessModels.Pretraining(ChessModels.Config(model))));
+        string Folder(string model) => Path.GetFileName(ChessPretraining.Folder(ChessModels.Get(model).Architecture, ChessModels.Get(model).Pretraining));
         Assert.Equal("chess-xs-a5463c872c13", Folder("chess-xs"));
         Assert.Equal("chess-s-382d86a13997", Folder("chess-s"));
         Assert.Equal("chess-m-f34df889c827", Folder("chess-m"));

@@ -1,31 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
-using WeakToStrong.Chess;
+using WeakToStrong.Models;
 using WeakToStrong.Data;
 using WeakToStrong.Data.Sources;
 using static TorchSharp.torch;
 
-namespace WeakToStrong.Models;
-
-/// <summary>How a chess model is pretrained: next-move prediction on the positions of generated self-play games (no puzzle
-/// positions or labels).</summary>
-public sealed record ChessPretrainSettings(int Games = 800, int Steps = 1500, int BatchSize = 64, double LearningRate = 2e-3, int CheckpointEvery = 250)
-{
-    /// <summary>Near-greedy play (10 cp softmax) so the next move is mostly the engine's choice, a learnable target; a sampled
-    /// move at 60 cp was close to a coin toss among the top moves and left every model size at the same ~16% (measured).</summary>
-    public SelfPlaySettings SelfPlay { get; init; } = new(RandomPlies: 8, TemperatureCp: 10);
-    /// <summary>The corpus games' seed stream (the puzzle task's games use another, so no game is in both).</summary>
-    public long CorpusSeed { get; init; } = 2;
-    /// <summary>One game in this many is held out to measure next-move accuracy.</summary>
-    public int HeldOutEvery { get; init; } = 20;
-    /// <summary>The target: the engine's best move at a fixed search (null: the move played in the game). The played move
-    /// left all three sizes at the same ~22% (measured); a deterministic target rewards capacity.</summary>
-    public EngineTargetSettings? Target { get; init; } = new();
-}
-
-/// <summary>What pretraining measured: held-out top-1 next-move accuracy, against chance (1 / legal moves, averaged).</summary>
-public sealed record ChessPretrainResult(string Model, long Parameters, int Steps, int TrainPositions, int HeldOutPositions,
-    double HeldOutTop1, double ChanceTop1, double Seconds, string WeightsFile);
+namespace WeakToStrong.Chess;
 
 /// <summary>
 /// The pretraining stage of the chess ladder, cached and resumable: weights live under a folder keyed by the model's size,
@@ -60,7 +40,7 @@ public static class ChessPretraining
         var folder = Folder(model, settings);
         var resultFile = Path.Combine(folder, "result.json");
         if (File.Exists(resultFile)) return JsonSerializer.Deserialize<ChessPretrainResult>(File.ReadAllText(resultFile))!;
-        using var _ = new FileLock(Path.Combine(folder, ".lock"));
+        using var _ = Sweeps.StageLock.Wait(Path.Combine(folder, ".lock"), TimeSpan.FromSeconds(1)); // one process pretrains it
         if (File.Exists(resultFile)) return JsonSerializer.Deserialize<ChessPretrainResult>(File.ReadAllText(resultFile))!;
         var result = Run(model, settings, folder);
         Results.AtomicFile.WriteAllText(resultFile, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
@@ -198,23 +178,5 @@ public static class ChessPretraining
             }
             return result;
         }
-    }
-
-    /// <summary>An exclusive lock file, so two processes do not pretrain the same model at once.</summary>
-    private sealed class FileLock : IDisposable
-    {
-        private readonly FileStream stream;
-
-        public FileLock(string path)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            while (true)
-            {
-                try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); return; }
-                catch (IOException) { Thread.Sleep(1000); }
-            }
-        }
-
-        public void Dispose() => stream.Dispose();
     }
 }

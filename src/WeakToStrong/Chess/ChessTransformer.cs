@@ -1,10 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using WeakToStrong.Chess;
+using WeakToStrong.Models;
 using WeakToStrong.Data;
 using static TorchSharp.torch;
 
-namespace WeakToStrong.Models;
+namespace WeakToStrong.Chess;
 
 /// <summary>Size of a chess model.</summary>
 public sealed record ChessModelConfig(string Name, int Width, int Layers, int Heads)

@@ -1,8 +1,8 @@
-using WeakToStrong.Chess;
+using WeakToStrong.Models;
 using WeakToStrong.Data;
 using static TorchSharp.torch;
 
-namespace WeakToStrong.Models;
+namespace WeakToStrong.Chess;
 
 /// <summary>
 /// A weak engine as the supervisor of the chess track (`engine-d1`, `engine-d3`): Stockfish at a low depth, MultiPV 5,
