@@ -137,4 +137,22 @@ public class MixedPrecisionTests
         var spelled = causal ? LowPrecisionAttention.Of(q, k, v, causal: true) : LowPrecisionAttention.Of(q, k, v, keep);
         Assert.True((fused - spelled).abs().max().item<float>() < 1e-5);
     }
+
+    [Fact]
+    public void PredictCanRunAFloat32ModelInBf16ForOnePass()
+    {
+        manual_seed(1);
+        using var model = BertClassifier.MiniLM(1, 2);
+        // A non-zero head, so the probabilities depend on the body (the pretrained head starts at zero).
+        using (no_grad()) foreach (var (name, p) in model.named_parameters()) if (name.StartsWith("head")) p.copy_(randn(p.shape) * 0.5);
+        var inputs = new[] { "a small dog barks", "the theory of numbers", "rain on the window", "hello" }
+            .Select(t => WeakToStrong.Data.TextInput.Of(t)).ToList();
+        var fp32 = WeakToStrong.Training.Trainer.Predict(model, inputs);
+        var bf16 = WeakToStrong.Training.Trainer.Predict(model, inputs, precision: ComputePrecision.BFloat16);
+        Assert.Equal(ComputePrecision.Float32, model.Precision); // restored after the pass
+        var again = WeakToStrong.Training.Trainer.Predict(model, inputs);
+        double bf16Diff = fp32.Zip(bf16).Max(p => Math.Abs(p.First[1] - p.Second[1]));
+        Assert.InRange(bf16Diff, 1e-7, 0.05);
+        Assert.Equal(fp32.Select(p => p[1]), again.Select(p => p[1])); // float32 results untouched
+    }
 }
