@@ -17,6 +17,9 @@ internal static class OursWork
         model.eval(); // no dropout, as the protocol trains
         var optimizer = optim.Adam(model.parameters(), lr: 5e-5);
         var targets = tensor(Enumerable.Repeat(new[] { 0.3f, 0.7f }, batch.Count).SelectMany(x => x).ToArray(), [batch.Count, 2]);
+        // As Trainer does: bf16 weight views cast once per optimizer step.
+        var casts = model.Casts;
+        using var caching = casts?.BeginCaching();
         double forward = 0, backward = 0, step = 0;
         var clock = new Stopwatch();
         void Step(bool record)
@@ -29,6 +32,7 @@ internal static class OursWork
             loss.backward();
             double b = clock.Elapsed.TotalSeconds;
             optimizer.step();
+            casts?.Invalidate();
             double s = clock.Elapsed.TotalSeconds;
             if (record) { forward += f; backward += b - f; step += s - b; }
         }

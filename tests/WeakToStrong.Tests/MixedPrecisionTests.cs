@@ -137,4 +137,45 @@ public class MixedPrecisionTests
         var spelled = causal ? LowPrecisionAttention.Of(q, k, v, causal: true) : LowPrecisionAttention.Of(q, k, v, keep);
         Assert.True((fused - spelled).abs().max().item<float>() < 1e-5);
     }
+
+    [Fact]
+    public void PredictCanRunAFloat32ModelInBf16ForOnePass()
+    {
+        manual_seed(1);
+        using var model = BertClassifier.MiniLM(1, 2);
+        // A non-zero head, so the probabilities depend on the body (the pretrained head starts at zero).
+        using (no_grad()) foreach (var (name, p) in model.named_parameters()) if (name.StartsWith("head")) p.copy_(randn(p.shape) * 0.5);
+        var inputs = new[] { "a small dog barks", "the theory of numbers", "rain on the window", "hello" }
+            .Select(t => WeakToStrong.Data.TextInput.Of(t)).ToList();
+        var fp32 = WeakToStrong.Training.Trainer.Predict(model, inputs);
+        var bf16 = WeakToStrong.Training.Trainer.Predict(model, inputs, precision: ComputePrecision.BFloat16);
+        Assert.Equal(ComputePrecision.Float32, model.Precision); // restored after the pass
+        var again = WeakToStrong.Training.Trainer.Predict(model, inputs);
+        double bf16Diff = fp32.Zip(bf16).Max(p => Math.Abs(p.First[1] - p.Second[1]));
+        Assert.InRange(bf16Diff, 1e-7, 0.05);
+        Assert.Equal(fp32.Select(p => p[1]), again.Select(p => p[1])); // float32 results untouched
+    }
+
+    [Fact]
+    public void Gpt2Bf16ForwardAndGradientsAreCloseToFloat32()
+    {
+        var config = new Gpt2Config(VocabSize: 50, Embedding: 32, Layers: 2, Heads: 4, Positions: 16);
+        var ids = randint(0, 50, [3, 10], generator: new Generator(7));
+        var probe = randn([3, 10, 32], generator: new Generator(3));
+        var outputs = new List<Tensor>();
+        var grads = new List<Tensor>();
+        foreach (var precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })
+        {
+            manual_seed(1);
+            using var model = new Gpt2Model(config) { Precision = precision };
+            using var caching = model.Casts?.BeginCaching();
+            var y = model.forward(ids);
+            (y * probe).sum().backward();
+            outputs.Add(y.detach().clone());
+            grads.Add(model.named_parameters().First(p => p.name.EndsWith("c_attn.weight")).parameter.grad!.clone().flatten());
+        }
+        Assert.InRange((outputs[0] - outputs[1]).abs().max().item<float>(), 1e-6, 0.1);
+        double relative = ((grads[0] - grads[1]).norm() / grads[0].norm()).item<float>();
+        Assert.True(relative < 0.05, $"|g_bf16 - g_fp32| / |g_fp32| = {relative}");
+    }
 }

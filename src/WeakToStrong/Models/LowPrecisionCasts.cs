@@ -12,7 +12,7 @@ namespace WeakToStrong.Models;
 public sealed class LowPrecisionCasts
 {
     private readonly Dictionary<IntPtr, Tensor> _cache = new();
-    private bool _caching;
+    private int _caching; // nesting depth: a prediction pass inside a training run caches too
 
     public LowPrecisionCasts(ScalarType dtype) => DType = dtype;
 
@@ -21,7 +21,7 @@ public sealed class LowPrecisionCasts
     /// <summary>The weight (or bias) in <see cref="DType"/>.</summary>
     public Tensor Of(Tensor weight)
     {
-        if (!_caching) return weight.to_type(DType);
+        if (_caching == 0) return weight.to_type(DType);
         // A view cast under no_grad carries no graph: training needs one that leads back to the master weight.
         bool needsGraph = is_grad_enabled() && weight.requires_grad;
         if (_cache.TryGetValue(weight.Handle, out var cast) && (cast.requires_grad || !needsGraph)) return cast;
@@ -29,10 +29,10 @@ public sealed class LowPrecisionCasts
         return _cache[weight.Handle] = weight.to_type(DType).DetachFromDisposeScope();
     }
 
-    /// <summary>Reuse casts until <see cref="Invalidate"/>; disposing the result stops caching and frees them.</summary>
+    /// <summary>Reuse casts until <see cref="Invalidate"/>; disposing the outermost result stops caching and frees them.</summary>
     public IDisposable BeginCaching()
     {
-        _caching = true;
+        _caching++;
         return new Stop(this);
     }
 
@@ -45,10 +45,13 @@ public sealed class LowPrecisionCasts
 
     private sealed class Stop(LowPrecisionCasts casts) : IDisposable
     {
+        private bool _done;
+
         public void Dispose()
         {
-            casts._caching = false;
-            casts.Invalidate();
+            if (_done) return;
+            _done = true;
+            if (--casts._caching == 0) casts.Invalidate();
         }
     }
 }

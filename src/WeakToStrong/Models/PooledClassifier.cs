@@ -15,7 +15,7 @@ public abstract class PooledClassifier : Classifier
 {
     private readonly Linear head;
     private readonly int _classes;
-    private string? _fingerprint;
+    private string? _weightsHash;
 
     protected PooledClassifier(string name, int features, int classes) : base(name)
     {
@@ -66,7 +66,7 @@ public abstract class PooledClassifier : Classifier
     }
 
     /// <summary>Identifies the body's function: a hash of its weights, the pooling (class) and the matmul precision.</summary>
-    public string ModelKey => _fingerprint ??= $"{GetType().Name}/{Precision}/{WeightsHash()}";
+    public string ModelKey => $"{GetType().Name}/{Precision}/{_weightsHash ??= WeightsHash()}"; // a pass may change Precision
 
     private string WeightsHash()
     {

@@ -99,11 +99,26 @@ public static class Trainer
             selection is null ? null : new SelectedCheckpoint(selection.Criterion, bestStep, bestScore), epochs, lossCurve);
     }
 
-    /// <summary>Class probabilities [n][classes] for each input, in input order, without autograd.</summary>
+    /// <summary>
+    /// Class probabilities [n][classes] for each input, in input order, without autograd. precision: the matmul dtype for
+    /// this pass only (e.g. bf16 labelling of a float32-trained model where <see cref="Bf16Support.HasFastMatmul"/>);
+    /// null keeps the model's own.
+    /// </summary>
     public static float[][] Predict(Classifier model, IReadOnlyList<TextInput> inputs, int batchSize = 64,
-        string stage = "predict", IProgress<StageProgress>? progress = null)
+        string stage = "predict", IProgress<StageProgress>? progress = null, ComputePrecision? precision = null)
+    {
+        var own = model.Precision;
+        model.Precision = precision ?? own;
+        try { return PredictAs(model, inputs, batchSize, stage, progress); }
+        finally { model.Precision = own; }
+    }
+
+    private static float[][] PredictAs(Classifier model, IReadOnlyList<TextInput> inputs, int batchSize, string stage,
+        IProgress<StageProgress>? progress)
     {
         model.eval();
+        // The weights do not change during a prediction pass: cast them to bf16 once, not once per batch.
+        using var caching = model.Casts?.BeginCaching();
         var encoded = EncodingCache.Encode(model, inputs);
         model.Prepare(encoded);
         // Batch by length so padding is small; results go back to input order.
