@@ -158,7 +158,7 @@ internal static class SweepCommand
             Console.WriteLine(Json.Serialize(new
             {
                 ladder = plan.Ladder, experiments = plan.Cells.Count, notes = plan.Notes, estimatedSecondsLeft = Math.Round(left),
-                estimateNote = "rough estimate from model size and example counts",
+                estimateNote = "for 2 threads on an idle machine, from each stage's steps, tokens and layers",
                 stages = rows.Select(x => new { stage = x.Stage.Describe(), kind = x.Stage.Kind.ToString(), key = x.Stage.Key, cached = x.Cached, estimatedSeconds = Math.Round(x.Seconds, 1) }),
                 slurmArrays = arrays?.Select(a => new { name = a.Name, level = a.Level, stages = a.Keys.Count, dependsOn = a.DependsOn }),
             }));
@@ -179,8 +179,8 @@ internal static class SweepCommand
         if (arrays is not null)
             AnsiConsole.MarkupLine(arrays.Count == 0 ? "Slurm: nothing to submit." : $"Slurm: {arrays.Count} job array(s): " + string.Join(", ", arrays.Select(a =>
                 $"{a.Name} ({a.Keys.Count} stage{(a.Keys.Count == 1 ? "" : "s")}{(a.DependsOn.Count > 0 ? $", after {string.Join(" and ", a.DependsOn.Select(i => arrays[i].Name))}" : "")})")));
-        AnsiConsole.MarkupLine($"[bold]Estimated time left: {SweepConsole.Format(TimeSpan.FromSeconds(left))}[/] (a rough estimate from model size and example counts; " +
-                               "it depends on text length, threads and machine load)");
+        AnsiConsole.MarkupLine($"[bold]Estimated time left: {SweepConsole.Format(TimeSpan.FromSeconds(left))}[/] (for 2 threads on an idle machine, from each stage's " +
+                               "steps, tokens and layers; docs/sweeps.md compares it with measured stages)");
     }
 
     /// <summary>A --tasks entry: a JSONL file or a built-in task. (The plan names the task by the entry as given.)</summary>

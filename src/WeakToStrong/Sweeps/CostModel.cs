@@ -1,15 +1,28 @@
+using WeakToStrong.Data;
 using WeakToStrong.Models;
 using WeakToStrong.Protocol;
+using WeakToStrong.Training;
 
 namespace WeakToStrong.Sweeps;
 
 /// <summary>
-/// A rough estimate of a stage's seconds on this project's 2-core CPU, from the model's size and the number of examples.
-/// Calibrated on a few measurements (bag-of-words ~1 s per stage; MiniLM ~17 ms per example and epoch for each layer
-/// with 2 threads): an estimate, off by 2x either way depending on text length, threads and machine load.
+/// An estimate of a stage's seconds on 2 cores, for `w2s sweep --dry-run` and the sweep's time left (which rescales it by
+/// what the finished stages took). A text transformer's stage costs its optimizer steps (the budget floor included) times
+/// the tokens of a batch and the layers, plus Adam's pass over the weights, plus its prediction passes; tokens are guessed
+/// from the inputs' characters. The constants are CPU seconds measured on an AVX-512 + AVX512-BF16 machine at 1 thread
+/// (docs/sweeps.md compares the estimate with measured stages); other CPUs and loaded machines differ.
 /// </summary>
 public static class CostModel
 {
+    // Seconds per token and layer of a training step (forward and backward) at 1 thread.
+    private const double TrainFp32 = 1.9e-4, TrainBf16 = 0.85e-4;
+    // Adam's pass over MiniLM-L6's 22.7M weights per step at 1 thread (scaled by the weights a model has).
+    private const double AdamFull = 0.15, EmbeddingWeights = 11.9e6, LayerWeights = 1.77e6;
+    // Prediction (forward only, no_grad) relative to a training step's cost per token.
+    private const double PredictShare = 0.3;
+    // Two threads are not twice as fast.
+    private const double TwoThreadSpeedup = 1.7;
+
     public static double Seconds(StageSpec stage, PreparedData data)
     {
         var model = ModelCatalog.Get(stage.Model);
@@ -20,12 +33,35 @@ public static class CostModel
             StageKind.Ceiling => b,
             _ => b / stage.Slices,
         };
-        int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, _ => 0 };
+        int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, StageKind.Student => train, _ => 0 };
         if (model.Layers == 0) return 0.3 + 0.0004 * (train * stage.Epochs + test + labelled);
-        double perExampleEpoch = 0.0085 * model.Layers * (stage.LinearProbe ? 0.4 : 1);
-        double predict = 0.003 * model.Layers * (test + labelled);
-        // Masked-LM finetuning runs once per model and seed; count it on the ceiling (the first such stage to run).
-        double generative = stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * (a + b) : 0;
-        return 1.5 + perExampleEpoch * train * stage.Epochs + predict + generative;
+        if (model.Inputs != InputKinds.Text) return Legacy(stage, model, train, test, labelled, a + b);
+
+        var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
+        long steps = (long)config.EpochsFor(train) * ((train + stage.BatchSize - 1) / stage.BatchSize);
+        // Random batches pad every input to the longest of its batch; length-grouped ones hardly pad.
+        double tokens = MeanTokens(data.Split.BInputs, model.ContextLength) * (stage.GroupByLength ? 1 : 1.4);
+        double perToken = (stage.Bf16 ? TrainBf16 : TrainFp32) * model.Layers * (stage.LinearProbe ? 0.35 : 1);
+        double adam = stage.LinearProbe ? 0 : AdamFull * (EmbeddingWeights + LayerWeights * model.Layers) / (EmbeddingWeights + LayerWeights * 6);
+        double training = steps * (stage.BatchSize * tokens * perToken + adam);
+        double predicting = (test + labelled) * tokens * perToken * PredictShare;
+        double generative = stage.Generative && stage.Kind == StageKind.Ceiling ? (a + b) * tokens * perToken * 1.2 : 0;
+        return 2 + (training + predicting + generative) / TwoThreadSpeedup;
+    }
+
+    // Chess and image models: per example and epoch, by layers.
+    private static double Legacy(StageSpec stage, ModelSpec model, int train, int test, int labelled, int pool) =>
+        1.5 + 0.0085 * model.Layers * (stage.LinearProbe ? 0.4 : 1) * train * stage.Epochs + 0.003 * model.Layers * (test + labelled)
+        + (stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * pool : 0);
+
+    // WordPiece gives about one token per 4.5 characters of English; [CLS] and [SEP] (and a second [SEP] for pairs) on top.
+    private static double MeanTokens(IReadOnlyList<TextInput> inputs, int contextLength)
+    {
+        if (inputs.Count == 0) return 8;
+        double chars = 0;
+        int n = Math.Min(inputs.Count, 500);
+        for (int i = 0; i < n; i++) chars += inputs[i].Text.Length + (inputs[i].TextPair?.Length ?? 0);
+        double pairs = inputs[0].TextPair is null ? 2 : 3;
+        return Math.Min(contextLength, chars / n / 4.5 + pairs);
     }
 }
