@@ -10,7 +10,7 @@ namespace WeakToStrong.Chess;
 /// models trained on a few thousand batches could not learn piece movement from scratch (measured: every size stopped at the
 /// same ~16% next-move accuracy without them), while what to make of them is left to the model.
 /// </summary>
-public static class BoardEncoding
+internal static class BoardEncoding
 {
     public const int Squares = 64;
     public const int Tokens = Squares + 2;

@@ -2,7 +2,7 @@ namespace WeakToStrong.Chess;
 
 /// <summary>How a chess model is pretrained: next-move prediction on the positions of generated self-play games (no puzzle
 /// positions or labels).</summary>
-public sealed record ChessPretrainSettings(int Games = 800, int Steps = 1500, int BatchSize = 64, double LearningRate = 2e-3, int CheckpointEvery = 250)
+internal sealed record ChessPretrainSettings(int Games = 800, int Steps = 1500, int BatchSize = 64, double LearningRate = 2e-3, int CheckpointEvery = 250)
 {
     /// <summary>Near-greedy play (10 cp softmax) so the next move is mostly the engine's choice, a learnable target; a sampled
     /// move at 60 cp was close to a coin toss among the top moves and left every model size at the same ~16% (measured).</summary>
@@ -17,5 +17,5 @@ public sealed record ChessPretrainSettings(int Games = 800, int Steps = 1500, in
 }
 
 /// <summary>What pretraining measured: held-out top-1 next-move accuracy, against chance (1 / legal moves, averaged).</summary>
-public sealed record ChessPretrainResult(string Model, long Parameters, int Steps, int TrainPositions, int HeldOutPositions,
+internal sealed record ChessPretrainResult(string Model, long Parameters, int Steps, int TrainPositions, int HeldOutPositions,
     double HeldOutTop1, double ChanceTop1, double Seconds, string WeightsFile);

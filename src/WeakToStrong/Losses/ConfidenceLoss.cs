@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Losses;
 
 /// <summary>How the auxiliary confidence coefficient grows with the step fraction.</summary>
-public enum ConfidenceSchedule
+internal enum ConfidenceSchedule
 {
     /// <summary>Paper: a = a_max * min(1, f / 0.2).</summary>
     Paper,
@@ -21,7 +21,7 @@ public enum ConfidenceSchedule
 /// makes the share of hardened positives match the weak labels' mean positive mass (as the reference does); for more
 /// classes h is the student's argmax.
 /// </summary>
-public sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss
+internal sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss
 {
     public string Name => schedule == ConfidenceSchedule.Paper ? "logconf" : "logconf-reference";
 

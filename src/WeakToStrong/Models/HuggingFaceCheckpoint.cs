@@ -13,7 +13,7 @@ namespace WeakToStrong.Models;
 /// merges.txt, and model.safetensors or pytorch_model.bin). Every problem with a folder is a <see cref="UserInputException"/>
 /// naming the file; <see cref="Check"/> finds them all before any training.
 /// </summary>
-public static class HuggingFaceCheckpoint
+internal static class HuggingFaceCheckpoint
 {
     public const string Prefix = "hf:";
 

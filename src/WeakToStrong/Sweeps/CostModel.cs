@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// Calibrated on a few measurements (bag-of-words ~1 s per stage; MiniLM ~17 ms per example and epoch for each layer
 /// with 2 threads): an estimate, off by 2x either way depending on text length, threads and machine load.
 /// </summary>
-public static class CostModel
+internal static class CostModel
 {
     public static double Seconds(StageSpec stage, PreparedData data)
     {

@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// failure when its labeller is not finished (that job failed or was cancelled: waiting would hang the job), otherwise
 /// compute and save it atomically. The lock keeps it from being computed twice by processes on the same host.
 /// </summary>
-public static class StageTask
+internal static class StageTask
 {
     public enum Outcome { Computed, AlreadyFinished }
 

@@ -5,7 +5,7 @@ using WeakToStrong.Protocol;
 namespace WeakToStrong.Sweeps;
 
 /// <summary>A task's split for one seed, with what the preparation changed.</summary>
-public sealed record PreparedData(ExperimentSplit Split, DataReport Report);
+internal sealed record PreparedData(ExperimentSplit Split, DataReport Report);
 
 /// <summary>
 /// The stages of a sweep, as the reference plans them: per task and seed, each model trained on ground truth once as a
@@ -35,12 +35,12 @@ public sealed class SweepPlan
     /// <summary>Every distinct stage, in an order that runs each after its labeller and keeps a model's stages together.</summary>
     public IReadOnlyList<StageSpec> Stages { get; }
 
-    public IReadOnlyDictionary<(string Task, int Seed), PreparedData> Data { get; }
+    internal IReadOnlyDictionary<(string Task, int Seed), PreparedData> Data { get; }
 
     /// <summary>What the plan left out and why.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    public PreparedData DataOf(StageSpec stage) => Data[(stage.Task, stage.Seed)];
+    internal PreparedData DataOf(StageSpec stage) => Data[(stage.Task, stage.Seed)];
 
     public static SweepPlan Create(SweepConfig config, Func<string, TaskData> loadTask)
     {

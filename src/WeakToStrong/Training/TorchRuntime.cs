@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Training;
 
 /// <summary>Loads libtorch once, with a message that says what to do when it cannot.</summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     public static void Initialize(int threads)
     {

@@ -6,16 +6,16 @@ using WeakToStrong.Data.Sources;
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>One example as a builder writes it: text, optional pair, class index, and a stable source id.</summary>
-public sealed record TaskRow(string Id, string Text, string? Pair, int Label);
+internal sealed record TaskRow(string Id, string Text, string? Pair, int Label);
 
 /// <summary>What a builder produced: the training pool, the fixed test set, and notes on what it dropped or chose.</summary>
-public sealed record BuiltTask(IReadOnlyList<TaskRow> Train, IReadOnlyList<TaskRow> Test, IReadOnlyList<string> Notes);
+internal sealed record BuiltTask(IReadOnlyList<TaskRow> Train, IReadOnlyList<TaskRow> Test, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// A task of the suite: turns an installed source package into train.jsonl / test.jsonl / task.json.
 /// Builders are deterministic (same package version and seed → byte-identical files) and never install anything.
 /// </summary>
-public abstract class TaskBuilder
+internal abstract class TaskBuilder
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
@@ -57,7 +57,7 @@ public abstract class TaskBuilder
 }
 
 /// <summary>The on-disk format shared by every builder.</summary>
-public static class TaskFiles
+internal static class TaskFiles
 {
     private static readonly JsonWriterOptions Options = new()
     {

@@ -6,7 +6,7 @@ namespace WeakToStrong.Data.Tasks;
 
 /// <summary>How to build wordnet-gloss. TrainExamples/TestExamples are even: half positives, half negatives.
 /// CandidatePool is how many of the most frequent usable lemmas the words are drawn from.</summary>
-public sealed record WordNetGlossOptions(
+internal sealed record WordNetGlossOptions(
     int Seed = 0,
     int TrainExamples = 10000,
     int TestExamples = 1500,
@@ -15,7 +15,7 @@ public sealed record WordNetGlossOptions(
 
 /// <summary>What a build produced: counts per split, words per part of speech ("n"/"v"/"a"/"r"), and how often the
 /// gloss contains the word's stem among positives and negatives (the surface cue a bag of words can use).</summary>
-public sealed record WordNetGlossSummary(
+internal sealed record WordNetGlossSummary(
     int TrainExamples, int TestExamples,
     IReadOnlyDictionary<string, int> WordsByPos, double PositiveStemOverlap, double NegativeStemOverlap, IReadOnlyList<string> Notes)
 {
@@ -45,7 +45,7 @@ public sealed record WordNetGlossSummary(
 /// </list>
 /// Deterministic: the same WordNet files and options give byte-identical output.
 /// </summary>
-public static class WordNetGlossTask
+internal static class WordNetGlossTask
 {
     public const string Name = "wordnet-gloss";
     public const string DefaultWordNetDir = "/usr/share/wordnet";

@@ -13,7 +13,7 @@ namespace WeakToStrong.Models.Vision;
 /// image: kept in memory for the process and, unless W2S_FEATURE_CACHE=off, in the shared <see cref="FeatureCache"/>
 /// keyed by the graphs' hash, the preprocessing version and the pixels.
 /// </summary>
-public sealed class ResNet18Classifier : Classifier
+internal sealed class ResNet18Classifier : Classifier
 {
     private readonly Linear head;
     private readonly ResNet18Features _body;
