@@ -23,7 +23,9 @@ internal enum ConfidenceSchedule
 /// </summary>
 internal sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss
 {
-    public string Name => schedule == ConfidenceSchedule.Paper ? "logconf" : "logconf-reference";
+    /// <summary>The registry name (<see cref="LossRegistry"/>), which results carry: logconf, logconf-0.75, logconf-reference.</summary>
+    public string Name => schedule == ConfidenceSchedule.Reference ? "logconf-reference"
+        : maxCoefficient == 0.5 ? "logconf" : $"logconf-{maxCoefficient.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     public double Coefficient(double stepFraction) => schedule switch
     {

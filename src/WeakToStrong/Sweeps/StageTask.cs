@@ -14,7 +14,7 @@ internal static class StageTask
 
     public static Outcome Run(StageSpec spec, ExperimentSplit split, StageCache cache, IProgress<StageProgress>? progress = null)
     {
-        if (split.Fingerprint != spec.Data)
+        if (split.Fingerprint != spec.DataHash)
             throw new UserInputException(spec.Task, $"the data (seed {spec.Seed}) differs from the data this stage was planned on " +
                                                     "(the task's files or the program changed since the submission)", "Rerun the sweep to plan it anew.");
         // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
