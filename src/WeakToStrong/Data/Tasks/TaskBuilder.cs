@@ -39,12 +39,18 @@ internal abstract class TaskBuilder
     public abstract BuiltTask Build();
 
     /// <summary>Builds and writes the three files into outputDir (created). Returns the build's notes.</summary>
-    public virtual BuiltTask Write(string outputDir)
+    public BuiltTask Write(string outputDir)
     {
         if (MissingSource() is { } missing)
             throw new InvalidOperationException($"task {Name} needs the package {missing.Name}, which is not installed. Install it with: {missing.InstallHint}");
-        var built = Build();
         Directory.CreateDirectory(outputDir);
+        return WriteFiles(outputDir);
+    }
+
+    /// <summary>Writes train.jsonl, test.jsonl and task.json in the common format (<see cref="TaskFiles"/>).</summary>
+    protected virtual BuiltTask WriteFiles(string outputDir)
+    {
+        var built = Build();
         File.WriteAllBytes(Path.Combine(outputDir, "train.jsonl"), TaskFiles.Jsonl(built.Train));
         File.WriteAllBytes(Path.Combine(outputDir, "test.jsonl"), TaskFiles.Jsonl(built.Test));
         File.WriteAllBytes(Path.Combine(outputDir, "task.json"), TaskFiles.TaskJson(this, built));

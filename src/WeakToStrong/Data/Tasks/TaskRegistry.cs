@@ -13,7 +13,7 @@ internal static class TaskRegistry
     public static IReadOnlyList<TaskBuilder> All { get; } =
     [
         new WordNetDefinitionTask { TestPerClass = 1000, MaxTrainPerClass = 6000 },
-        new WordNetGlossBuilder(),
+        new WordNetGlossTask(),
         new WordNetHypernymTask(),
         new WordNetCategoryTask("wordnet-living", "a living thing", "n00004258"),
         new WordNetCategoryTask("wordnet-artifact", "an artifact (a man-made object)", "n00021939"),
@@ -43,26 +43,6 @@ internal static class TaskRegistry
         }
         var missing = b.MissingSource();
         return new TaskStatus(b, missing is null ? TaskState.Buildable : TaskState.MissingSource, null, missing);
-    }
-}
-
-/// <summary>wordnet-gloss through the registry (its builder keeps its own file format; see WordNetGlossTask).</summary>
-internal sealed class WordNetGlossBuilder : TaskBuilder
-{
-    public override string Name => WordNetGlossTask.Name;
-    public override string Description => "Does this WordNet gloss (text_pair) define this word (text)? Label 1 = yes.";
-    public override string[] ClassNames => WordNetGlossTask.ClassNames;
-    public override bool Shipped => true;
-    public override string DataLicence => WordNetSource.Licence;
-    public override IReadOnlyList<SourcePackage> Sources { get; } = [WordNetSource.Package];
-    public override BuiltTask Build() => throw new NotSupportedException("use Write");
-
-    public override BuiltTask Write(string outputDir)
-    {
-        if (MissingSource() is { } missing)
-            throw new InvalidOperationException($"task {Name} needs the package {missing.Name}, which is not installed. Install it with: {missing.InstallHint}");
-        var s = WordNetGlossTask.Write(outputDir);
-        return new BuiltTask([], [], [s.ToString()]);
     }
 }
 
