@@ -18,7 +18,7 @@ internal enum ConfidenceSchedule
 /// <summary>
 /// `logconf`: the auxiliary confidence loss. The target mixes the weak label with the student's own hardened prediction:
 /// target = (1 - a) * y + a * h. For two classes h thresholds the student's class-0 probability at the batch quantile that
-/// makes the share of hardened positives match the weak labels' mean positive mass (as the reference does); for more
+/// makes the share of hardened positives match the weak labels' mean positive mass (as the paper's public code does); for more
 /// classes h is the student's argmax.
 /// </summary>
 internal sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace WeakToStrong.Losses;
 
-/// <summary>`xent`: cross-entropy against soft targets, averaged over the batch (the reference's naive loss).</summary>
+/// <summary>`xent`: cross-entropy against soft targets, averaged over the batch (the paper's naive finetuning).</summary>
 internal sealed class SoftCrossEntropy : ILoss
 {
     public string Name => "xent";

@@ -27,7 +27,7 @@ internal static class HuggingFaceCheckpoint
         var (architecture, config) = ReadConfig(folder);
         int layers = architecture == "bert" ? ReadBertConfig(folder, config).Layers : ReadGpt2Config(folder, config).Layers;
         int positions = architecture == "bert" ? ReadBertConfig(folder, config).MaxPositions : ReadGpt2Config(folder, config).Positions;
-        // The reference's rates: 5e-5 for small models; large ones (here: over 24 layers) 1e-5.
+        // The paper's public code's rates: 5e-5 for small models; large ones (here: over 24 layers) 1e-5.
         double lr = layers > 24 ? 1e-5 : 5e-5;
         return new ModelSpec(Prefix + folder, $"{architecture} checkpoint from {folder}", layers, Math.Min(maxLength, positions), lr,
             $"local Hugging Face folder {Path.GetFullPath(folder)}", classes => Load(folder, classes, maxLength)) { MinSteps = ModelCatalog.TransformerMinSteps };

@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps;
 internal sealed record PreparedData(ExperimentSplit Split, DataReport Report);
 
 /// <summary>
-/// The stages of a sweep, as the reference plans them: per task and seed, each model trained on ground truth once as a
+/// The stages of a sweep, as the paper plans them: per task and seed, each model trained on ground truth once as a
 /// weak supervisor (half A; for every model with a larger one) and once as a ceiling (half B; every model), then one
 /// student per pair weak &lt; strong, loss and variant. Equal stages of different experiments are planned once.
 /// </summary>
