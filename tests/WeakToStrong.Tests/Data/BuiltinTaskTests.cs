@@ -46,7 +46,7 @@ public class BuiltinTaskTests(ITestOutputHelper output)
     {
         Skip.IfNot(WordNetGlossTask.IsInstalled(), $"wordnet-base is not installed ({WordNetGlossTask.DefaultWordNetDir}; apt-get install wordnet-base): nothing to compare");
         var task = new WordNetGlossTask();
-        var committed = Path.Combine(RepoRoot(), "data", task.Name);
+        var committed = Path.Combine(TestEnvironment.RepoRoot(), "data", task.Name);
         if (Environment.GetEnvironmentVariable("W2S_REGENERATE_DATA") == "1")
         {
             var s = task.Write(committed);
@@ -79,13 +79,5 @@ public class BuiltinTaskTests(ITestOutputHelper output)
         Assert.True(WordNetGlossTask.Leaks("make", "the act of making something"));
         Assert.True(WordNetGlossTask.Leaks("take_off", "to take something off"));
         Assert.False(WordNetGlossTask.Leaks("dog", "a domesticated carnivore"));
-    }
-
-    /// <summary>The committed data folder, or the copy next to the test assembly when run outside the repository.</summary>
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "WeakToStrong.slnx"))) return d.FullName;
-        return AppContext.BaseDirectory;
     }
 }
