@@ -65,6 +65,10 @@ public class LengthGroupedBatchesTests
             spec.CanonicalJson());
         Assert.Equal("3e8b334e7aed5fbfafe4c2afb5c7d6e487f49036899f937f150a1b29cf463f04", spec.Key);
         Assert.NotEqual(spec.Key, (spec with { GroupByLength = true }).Key);
+        // Stored specs (cache entries, Slurm manifests) name the data hash "data" too, and read back equal.
+        var stored = WeakToStrong.Results.Json.Serialize(spec);
+        Assert.Contains("\"data\": \"d\"", stored);
+        Assert.Equal(spec, WeakToStrong.Results.Json.Deserialize<StageSpec>(stored));
     }
 
     [Fact]

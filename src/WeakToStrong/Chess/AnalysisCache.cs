@@ -7,7 +7,7 @@ namespace WeakToStrong.Chess;
 /// file per settings string (engine name, limit, MultiPV); a line per position, appended as searches finish (a killed
 /// prepare keeps what it had).
 /// </summary>
-public sealed class AnalysisCache
+internal sealed class AnalysisCache
 {
     private readonly string file;
     private readonly Dictionary<string, Analysis> entries = new(StringComparer.Ordinal);

@@ -6,11 +6,11 @@ namespace WeakToStrong.Chess;
 /// Square tokens: piece (0 empty, 1-6 own pawn..king, 7-12 the opponent's) × attacked by the opponent × defended by us;
 /// then castling rights (16 ids) and the en-passant file (9 ids).
 /// Moves: from + 64·to + 4096·promotion (0 none, 1-4 knight..queen) + 20480·tactics, where tactics = captured kind (0-6)
-/// × moving kind × gives check × lands on a square the opponent attacks. These are the facts a one-ply look gives; small
-/// models trained on a few thousand batches could not learn piece movement from scratch (measured: every size stopped at the
-/// same ~16% next-move accuracy without them), while what to make of them is left to the model.
+/// × moving kind × gives check × lands on a square the opponent attacks. These are the facts a one-ply look gives: small
+/// models trained on a few thousand batches do not learn piece movement from scratch, so they are given; what to make of
+/// them is left to the model.
 /// </summary>
-public static class BoardEncoding
+internal static class BoardEncoding
 {
     public const int Squares = 64;
     public const int Tokens = Squares + 2;

@@ -6,7 +6,7 @@ namespace WeakToStrong.Chess;
 /// One model of the chess ladder: its architecture, how long it is pretrained and its finetuning learning rate. Every
 /// size pretrains on the same corpus; larger models train longer, as in language-model ladders.
 /// </summary>
-public sealed record ChessModel(ChessModelConfig Architecture, int PretrainSteps, double LearningRate)
+internal sealed record ChessModel(ChessModelConfig Architecture, int PretrainSteps, double LearningRate)
 {
     public string Name => Architecture.Name;
 
@@ -19,7 +19,7 @@ public sealed record ChessModel(ChessModelConfig Architecture, int PretrainSteps
 /// on first use; pretraining takes from seconds (chess-xs) to ~25 minutes (chess-l) of one core. Pretraining steps and
 /// finetuning rates were chosen on held-out data (the puzzles' test set unread); docs/chess.md has the measurements.
 /// </summary>
-public static class ChessModels
+internal static class ChessModels
 {
     public static readonly IReadOnlyList<ChessModel> Ladder =
     [

@@ -13,7 +13,7 @@ namespace WeakToStrong.Chess;
 /// steps; a killed run resumes from the last one (Adam's moments restart there). The tool never ships weights: the first use
 /// of a chess model rebuilds them.
 /// </summary>
-public static class ChessPretraining
+internal static class ChessPretraining
 {
     public const string CodeVersion = "chess-pretrain-v4";
 

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Chess;
 
 /// <summary>Size of a chess model.</summary>
-public sealed record ChessModelConfig(string Name, int Width, int Layers, int Heads)
+internal sealed record ChessModelConfig(string Name, int Width, int Layers, int Heads)
 {
     public int InnerSize => 4 * Width;
 }
@@ -18,7 +18,7 @@ public sealed record ChessModelConfig(string Name, int Width, int Layers, int He
 /// the list get a large negative logit, so softmax mass falls only on legal moves. The move scorer is part of the pretrained
 /// body (next-move prediction trains it), so finetuning starts from the pretrained policy, as an LM head would.
 /// </summary>
-public sealed class ChessTransformer : Classifier
+internal sealed class ChessTransformer : Classifier
 {
     /// <summary>Logit of an index past the move list: exp underflows to 0, yet 0 · logit stays finite in the losses.</summary>
     public const float Masked = -1e4f;

@@ -10,7 +10,7 @@ namespace WeakToStrong.Chess;
 /// little mass on the other legal moves. It has nothing to learn: "training" on half A leaves it unchanged (a zero-weighted
 /// parameter only keeps the optimiser's graph valid). Searches are cached on disk like the puzzle analyses.
 /// </summary>
-public sealed class EngineSupervisor : Classifier
+internal sealed class EngineSupervisor : Classifier
 {
     private const int Lines = 5;
     private readonly int depth;

@@ -5,7 +5,7 @@ namespace WeakToStrong.Chess;
 /// search. Unlike the move played in a sampled self-play game, the target is a function of the position, so near-equal
 /// moves are not a coin toss and a larger model has more to learn.
 /// </summary>
-public sealed record EngineTargetSettings(int Depth = 8)
+internal sealed record EngineTargetSettings(int Depth = 8)
 {
     public SearchLimit Limit => new(Depth: Depth);
 
@@ -14,7 +14,7 @@ public sealed record EngineTargetSettings(int Depth = 8)
 }
 
 /// <summary>Labels positions with the engine's best move, searches cached on disk (a killed run keeps what it had).</summary>
-public static class EngineTargets
+internal static class EngineTargets
 {
     /// <summary>
     /// The best move of every position. Uncached positions are searched by <paramref name="workers"/> engine processes at

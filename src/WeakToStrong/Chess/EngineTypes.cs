@@ -1,7 +1,7 @@
 namespace WeakToStrong.Chess;
 
 /// <summary>How long a search may run: any combination of depth, node and time limits (at least one).</summary>
-public sealed record SearchLimit(int? Depth = null, long? Nodes = null, int? MoveTimeMs = null)
+internal sealed record SearchLimit(int? Depth = null, long? Nodes = null, int? MoveTimeMs = null)
 {
     public string GoCommand()
     {
@@ -17,7 +17,7 @@ public sealed record SearchLimit(int? Depth = null, long? Nodes = null, int? Mov
 }
 
 /// <summary>An engine evaluation from the side to move's view: centipawns, or mate in N moves (negative: being mated).</summary>
-public readonly record struct EngineScore(int? Centipawns, int? Mate)
+internal readonly record struct EngineScore(int? Centipawns, int? Mate)
 {
     /// <summary>One number for comparisons: mates map beyond any centipawn value, shorter mates higher.</summary>
     public int Value => Mate is { } m ? (m > 0 ? 100_000 - m : -100_000 - m) : Centipawns ?? 0;
@@ -26,16 +26,16 @@ public readonly record struct EngineScore(int? Centipawns, int? Mate)
 }
 
 /// <summary>One principal variation of a MultiPV search (Rank 1 is the best).</summary>
-public sealed record PvLine(int Rank, int Depth, EngineScore Score, IReadOnlyList<string> Moves)
+internal sealed record PvLine(int Rank, int Depth, EngineScore Score, IReadOnlyList<string> Moves)
 {
     public string FirstMove => Moves.Count > 0 ? Moves[0] : "";
 }
 
 /// <summary>A finished search: the engine's best move and its last reported line per MultiPV rank.</summary>
-public sealed record Analysis(string BestMove, IReadOnlyList<PvLine> Lines);
+internal sealed record Analysis(string BestMove, IReadOnlyList<PvLine> Lines);
 
 /// <summary>How to start the engine and the options it is given after the handshake.</summary>
-public sealed record EngineOptions
+internal sealed record EngineOptions
 {
     public const string DefaultPath = "/usr/games/stockfish";
     public string Path { get; init; } = DefaultPath;

@@ -1,7 +1,7 @@
 namespace WeakToStrong.Chess;
 
 /// <summary>A move as UCI sees it: from, to, and the promotion kind (0 or knight..queen). Castling is the king's two-square move.</summary>
-public readonly record struct Move(int From, int To, int Promotion = 0)
+internal readonly record struct Move(int From, int To, int Promotion = 0)
 {
     public string Uci => Square.Name(From) + Square.Name(To) + (Promotion == 0 ? "" : Piece.ToChar(-Promotion).ToString());
 

@@ -1,7 +1,7 @@
 namespace WeakToStrong.Chess;
 
 /// <summary>Legal move generation: pseudo-legal moves, kept when the mover's king is not attacked afterwards.</summary>
-public sealed partial class Position
+internal sealed partial class Position
 {
     private static readonly (int Df, int Dr)[] RookDirections = [(1, 0), (-1, 0), (0, 1), (0, -1)];
     private static readonly (int Df, int Dr)[] BishopDirections = [(1, 1), (1, -1), (-1, 1), (-1, -1)];

@@ -4,7 +4,7 @@ namespace WeakToStrong.Chess;
 /// Pieces as small signed integers: positive white, negative black, 0 empty; the magnitude is the kind
 /// (1 pawn, 2 knight, 3 bishop, 4 rook, 5 queen, 6 king). Cheap to copy, which keeps copy-make move generation simple.
 /// </summary>
-public static class Piece
+internal static class Piece
 {
     public const int None = 0, Pawn = 1, Knight = 2, Bishop = 3, Rook = 4, Queen = 5, King = 6;
 
@@ -27,7 +27,7 @@ public static class Piece
 }
 
 /// <summary>Squares 0..63: a1 = 0, b1 = 1, ..., h8 = 63.</summary>
-public static class Square
+internal static class Square
 {
     public static int File(int sq) => sq & 7;
     public static int Rank(int sq) => sq >> 3;

@@ -5,14 +5,14 @@ using System.Text.RegularExpressions;
 namespace WeakToStrong.Chess;
 
 /// <summary>A book move with its weight (proportional to how often the book would play it).</summary>
-public readonly record struct BookMove(string Uci, int Weight);
+internal readonly record struct BookMove(string Uci, int Weight);
 
 /// <summary>
 /// A Polyglot opening book (pychess ships one): 16-byte big-endian entries (position key, move, weight, learn) sorted by
 /// key. Keys are Polyglot's Zobrist hashes, whose 781 standard random numbers are read at run time from the installed
 /// pychess package (GPL data: read from the package, never committed).
 /// </summary>
-public sealed class PolyglotBook
+internal sealed class PolyglotBook
 {
     public const string DefaultPath = "/usr/share/pychess/pychess_book.bin";
     public const string DefaultKeysPath = "/usr/lib/python3/dist-packages/pychess/Utils/lutils/PolyglotHash.py";

@@ -6,7 +6,7 @@ namespace WeakToStrong.Chess;
 /// An immutable chess position: the board, side to move, castling rights, en-passant square and move counters.
 /// <see cref="Play"/> returns a new position (copy-make), so callers never undo moves.
 /// </summary>
-public sealed partial class Position
+internal sealed partial class Position
 {
     public const string StartFen = "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1";
 

@@ -1,7 +1,7 @@
 namespace WeakToStrong.Chess;
 
 /// <summary>How ground truth is searched and which positions are kept.</summary>
-public sealed record PuzzleSettings(long Nodes = 20_000, int MinMarginCp = 150, int EasyDepth = 1, int MediumDepth = 5)
+internal sealed record PuzzleSettings(long Nodes = 20_000, int MinMarginCp = 150, int EasyDepth = 1, int MediumDepth = 5)
 {
     public SearchLimit Limit => new(Nodes: Nodes);
     public string Describe(string engine) =>
@@ -10,7 +10,7 @@ public sealed record PuzzleSettings(long Nodes = 20_000, int MinMarginCp = 150, 
 }
 
 /// <summary>A labelled puzzle: the position, its sorted legal moves, the index of the best one, and how it was judged.</summary>
-public sealed record Puzzle(string Fen, IReadOnlyList<string> Moves, int Label, EngineScore Best, EngineScore Second, string Difficulty, string SecondMove)
+internal sealed record Puzzle(string Fen, IReadOnlyList<string> Moves, int Label, EngineScore Best, EngineScore Second, string Difficulty, string SecondMove)
 {
     public bool IsMate => Best.Mate is > 0;
     public string BestMove => Moves[Label];
@@ -23,7 +23,7 @@ public sealed record Puzzle(string Fen, IReadOnlyList<string> Moves, int Label, 
 /// Turns a position into a puzzle when deep search finds one clearly best move (the paper's chess puzzles have one
 /// solution). Difficulty: "easy" if a depth-1 search already plays it, "medium" if depth 5 does, "hard" otherwise.
 /// </summary>
-public sealed class PuzzleLabeller(UciEngine engine, PuzzleSettings settings, AnalysisCache deep, AnalysisCache shallow, AnalysisCache medium)
+internal sealed class PuzzleLabeller(UciEngine engine, PuzzleSettings settings, AnalysisCache deep, AnalysisCache shallow, AnalysisCache medium)
 {
     public Puzzle? Label(string fen, out string verdict)
     {

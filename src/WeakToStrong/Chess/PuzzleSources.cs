@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 namespace WeakToStrong.Chess;
 
 /// <summary>A candidate puzzle position and where it came from (source file and entry, for provenance and grouped splits).</summary>
-public sealed record PuzzleCandidate(string Fen, string Source, string Group, string Kind);
+internal sealed record PuzzleCandidate(string Fen, string Source, string Group, string Kind);
 
 /// <summary>
 /// Readers for the puzzle files of the Debian pychess package (GPL data, read from the installed package, never copied):
 /// PGN mate puzzles (a FEN header and the solution in SAN) and the composed problems of the .olv files (YAML with piece lists).
 /// </summary>
-public static partial class PuzzleSources
+internal static partial class PuzzleSources
 {
     public const string PuzzleFolder = "/usr/share/pychess/learn/puzzles";
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace WeakToStrong.Chess;
 
 /// <summary>Standard algebraic notation (SAN): writing a legal move and reading one back (as PGN files write them).</summary>
-public static class San
+internal static class San
 {
     public static string Of(Position position, Move move)
     {

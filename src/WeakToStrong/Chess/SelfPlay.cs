@@ -6,7 +6,7 @@ namespace WeakToStrong.Chess;
 /// (BookPlies &gt; 0: up to that many plies, each book move with its weight's share, until the game leaves the book), then a
 /// low-depth engine whose top MultiPV moves are sampled with a softmax over their scores (seeded), so games differ and
 /// contain mistakes.</summary>
-public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160,
+internal sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Candidates = 4, double TemperatureCp = 60, int MaxPlies = 160,
     // Left out of JSON when 0, so the pretraining cache keys (which serialize these settings) of games without a book stay as they were.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] int BookPlies = 0)
 {
@@ -15,7 +15,7 @@ public sealed record SelfPlaySettings(int RandomPlies = 6, int Depth = 2, int Ca
 
 /// <summary>A generated game: its moves in UCI, how many opening plies were not the engine's (random or book moves; kept in
 /// the field RandomPlies of the games files), and how it ended.</summary>
-public sealed record ChessGame(IReadOnlyList<string> Moves, int RandomPlies, string Result)
+internal sealed record ChessGame(IReadOnlyList<string> Moves, int RandomPlies, string Result)
 {
     /// <summary>Each position of the game with the move played from it (the last position, which has none, is left out).</summary>
     public IEnumerable<(Position Before, string Played, int Ply)> Positions()
@@ -41,7 +41,7 @@ public sealed record ChessGame(IReadOnlyList<string> Moves, int RandomPlies, str
 }
 
 /// <summary>Plays one game by engine self-play. Deterministic for a seed: the engine's hash is cleared at the start.</summary>
-public static class SelfPlay
+internal static class SelfPlay
 {
     public static ChessGame Play(UciEngine engine, SelfPlaySettings settings, long seed, PolyglotBook? book = null)
     {
@@ -126,7 +126,7 @@ public static class SelfPlay
 /// A cached, resumable set of generated games: game k is played with seed (baseSeed, k) and appended to a file named by
 /// the settings, so a second call reads them back and an interrupted call continues where it stopped.
 /// </summary>
-public static class GameCorpus
+internal static class GameCorpus
 {
     public static IReadOnlyList<ChessGame> Load(string folder, SelfPlaySettings settings, int games, long baseSeed,
         Func<UciEngine> engineFactory, IProgress<(int Done, int Total)>? progress = null, PolyglotBook? book = null)

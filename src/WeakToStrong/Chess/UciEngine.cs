@@ -9,7 +9,7 @@ namespace WeakToStrong.Chess;
 /// MultiPV, perft. A search that overruns its timeout or an engine that dies is restarted and the request retried once;
 /// Dispose sends quit and kills the process if it does not exit.
 /// </summary>
-public sealed class UciEngine : IDisposable
+internal sealed class UciEngine : IDisposable
 {
     private readonly EngineOptions options;
     private Process? process;

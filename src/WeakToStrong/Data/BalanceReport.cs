@@ -1,7 +1,7 @@
 namespace WeakToStrong.Data;
 
 /// <summary>What balancing did: per-class counts before and after (index = class), and the majority rates.</summary>
-public sealed record BalanceReport(bool Applied, int[] Before, int[] After, double MajorityRateBefore, double MajorityRateAfter)
+internal sealed record BalanceReport(bool Applied, int[] Before, int[] After, double MajorityRateBefore, double MajorityRateAfter)
 {
     public int[] Dropped => Before.Zip(After, (b, a) => b - a).ToArray();
 

@@ -5,7 +5,7 @@ namespace WeakToStrong.Data;
 /// downsampled (seeded) to the size of the smallest class present. Otherwise the set is returned unchanged.
 /// A weak model that always predicts the majority class scores the majority rate, so report it either way.
 /// </summary>
-public static class Balancer
+internal static class Balancer
 {
     public const double PaperThreshold = 0.55;
 

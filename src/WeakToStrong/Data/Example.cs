@@ -3,7 +3,13 @@ using System.Text;
 
 namespace WeakToStrong.Data;
 
-/// <summary>An input without a label: one text, or a pair of texts encoded the way BERT encodes sentence pairs.</summary>
+/// <summary>
+/// One model input without a label, as one or two strings. Not only text, despite the name: what the strings hold depends
+/// on the task's <see cref="InputKinds"/>: a text or a pair of texts (encoded the way BERT encodes sentence pairs), an
+/// image serialised into <see cref="Text"/>, a chess position (a FEN, with its legal moves
+/// in <see cref="TextPair"/>) or a preference pair. One type for every track lets the protocol, caches and result files
+/// be shared.
+/// </summary>
 public sealed record TextInput(string Id, string Text, string? TextPair = null)
 {
     /// <summary>A stable id from the content, so the same text always gets the same id across runs and files.</summary>

@@ -20,7 +20,7 @@ namespace WeakToStrong.Data;
 /// with conflicting labels is dropped entirely (every copy) and counted, since we cannot know which label is right.
 /// Everything dropped is reported in TaskData.Notes.
 /// </summary>
-public static class JsonlDataset
+internal static class JsonlDataset
 {
     /// <summary>Loads one file as a task without a test set (the Splitter will hold one out).</summary>
     public static TaskData Load(string path, JsonlFields? fields = null, IReadOnlyList<string>? classNames = null) =>

@@ -6,7 +6,7 @@ namespace WeakToStrong.Data;
 /// The lines of a text data file, decoded as UTF-8 line by line so that invalid bytes are counted and located instead
 /// of being replaced silently. A UTF-16 or UTF-32 file (with its byte-order mark) is decoded as such.
 /// </summary>
-public sealed class JsonlLines
+internal sealed class JsonlLines
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace WeakToStrong.Data;
 
 /// <summary>One preference as given: the preferred and the other response, and the prompt if the file has one.</summary>
-public sealed record Preference(string? Prompt, string Chosen, string Rejected)
+internal sealed record Preference(string? Prompt, string Chosen, string Rejected)
 {
     /// <summary>The text a reward model scores: the prompt and the response, or the whole transcript when there is no prompt.</summary>
     public static string Transcript(string? prompt, string response) => prompt is null ? response : prompt + "\n\n" + response;
@@ -27,7 +27,7 @@ public sealed record Preference(string? Prompt, string Chosen, string Rejected)
 /// shared prompt) or {"chosen", "rejected"} (each a whole transcript, as in public preference sets). Errors name the file,
 /// line and field. Exact duplicate pairs are dropped and counted.
 /// </summary>
-public static class PreferenceDataset
+internal static class PreferenceDataset
 {
     public static readonly string[] ClassNames = ["second preferred", "first preferred"];
 

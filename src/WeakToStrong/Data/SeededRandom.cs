@@ -5,7 +5,7 @@ namespace WeakToStrong.Data;
 /// datasets on every .NET version; System.Random's seeded sequence is not a documented contract and HashCode is
 /// randomised per process.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _state;
 

@@ -8,7 +8,7 @@ namespace WeakToStrong.Losses;
 /// label) leans on the teacher; a student confidently disagreeing with the teacher leans on itself.
 /// loss = mean(α·CE(s, y) + (1 - α)·CE(s, ŝ)), with y the teacher's soft label.
 /// </summary>
-public sealed class AdaptiveConfidenceLoss(double temperature = 1.0) : ILoss
+internal sealed class AdaptiveConfidenceLoss(double temperature = 1.0) : ILoss
 {
     public string Name => "adaptconf";
 

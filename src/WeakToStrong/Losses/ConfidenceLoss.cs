@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Losses;
 
 /// <summary>How the auxiliary confidence coefficient grows with the step fraction.</summary>
-public enum ConfidenceSchedule
+internal enum ConfidenceSchedule
 {
     /// <summary>Paper: a = a_max * min(1, f / 0.2).</summary>
     Paper,
@@ -18,12 +18,14 @@ public enum ConfidenceSchedule
 /// <summary>
 /// `logconf`: the auxiliary confidence loss. The target mixes the weak label with the student's own hardened prediction:
 /// target = (1 - a) * y + a * h. For two classes h thresholds the student's class-0 probability at the batch quantile that
-/// makes the share of hardened positives match the weak labels' mean positive mass (as the reference does); for more
+/// makes the share of hardened positives match the weak labels' mean positive mass (as the paper's public code does); for more
 /// classes h is the student's argmax.
 /// </summary>
-public sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss
+internal sealed class ConfidenceLoss(ConfidenceSchedule schedule = ConfidenceSchedule.Paper, double maxCoefficient = 0.5) : ILoss
 {
-    public string Name => schedule == ConfidenceSchedule.Paper ? "logconf" : "logconf-reference";
+    /// <summary>The registry name (<see cref="LossRegistry"/>), which results carry: logconf, logconf-0.75, logconf-reference.</summary>
+    public string Name => schedule == ConfidenceSchedule.Reference ? "logconf-reference"
+        : maxCoefficient == 0.5 ? "logconf" : $"logconf-{maxCoefficient.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     public double Coefficient(double stepFraction) => schedule switch
     {

@@ -7,7 +7,7 @@ namespace WeakToStrong.Losses;
 /// below 0.5 + radius, with the radius scaled for K classes as 1/K + radius); confident examples are left alone.
 /// Summed and divided by the whole batch size, so fewer uncertain examples mean a smaller step.
 /// </summary>
-public sealed class ConfidenceWindowLoss(double radius = 0.15) : ILoss
+internal sealed class ConfidenceWindowLoss(double radius = 0.15) : ILoss
 {
     public string Name => "window";
 

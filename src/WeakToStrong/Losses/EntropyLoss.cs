@@ -6,7 +6,7 @@ namespace WeakToStrong.Losses;
 /// `entropy`: the confidence loss without hardening: (1 - a) * CE(z, y) + a * H(softmax z), which rewards the student for
 /// being confident in whatever it predicts. a follows the paper's logconf schedule.
 /// </summary>
-public sealed class EntropyLoss(double maxCoefficient = 0.5) : ILoss
+internal sealed class EntropyLoss(double maxCoefficient = 0.5) : ILoss
 {
     private readonly ConfidenceLoss schedule = new(ConfidenceSchedule.Paper, maxCoefficient);
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Losses;
 
 /// <summary>`kl`: KL(y || softmax z). Same gradient as xent, but 0 when the student matches the weak labels exactly.</summary>
-public sealed class KlLoss : ILoss
+internal sealed class KlLoss : ILoss
 {
     public string Name => "kl";
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Losses;
 
 /// <summary>`product`: target proportional to p^beta * y^alpha (student probabilities p, weak labels y), without gradient.</summary>
-public sealed class ProductLoss(double alpha = 1.0, double beta = 1.0) : ILoss
+internal sealed class ProductLoss(double alpha = 1.0, double beta = 1.0) : ILoss
 {
     public string Name => "product";
 

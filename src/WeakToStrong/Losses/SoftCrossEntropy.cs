@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace WeakToStrong.Losses;
 
-/// <summary>`xent`: cross-entropy against soft targets, averaged over the batch (the reference's naive loss).</summary>
-public sealed class SoftCrossEntropy : ILoss
+/// <summary>`xent`: cross-entropy against soft targets, averaged over the batch (the paper's naive finetuning).</summary>
+internal sealed class SoftCrossEntropy : ILoss
 {
     public string Name => "xent";
 
@@ -15,7 +15,7 @@ public sealed class SoftCrossEntropy : ILoss
 }
 
 /// <summary>`xent-hard`: cross-entropy against the argmax of the targets (hard weak labels).</summary>
-public sealed class HardCrossEntropy : ILoss
+internal sealed class HardCrossEntropy : ILoss
 {
     public string Name => "xent-hard";
 

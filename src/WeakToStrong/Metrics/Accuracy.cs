@@ -1,7 +1,7 @@
 namespace WeakToStrong.Metrics;
 
 /// <summary>Accuracy of predicted class probabilities against ground truth, with its binomial standard error.</summary>
-public sealed record Accuracy(double Value, double StandardError, int Count)
+internal sealed record Accuracy(double Value, double StandardError, int Count)
 {
     public static Accuracy Of(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> labels)
     {

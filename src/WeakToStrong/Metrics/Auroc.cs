@@ -5,7 +5,7 @@ namespace WeakToStrong.Metrics;
 /// average of the K one-vs-rest AUROCs (class k's probability ranks class k against the rest), over the classes that
 /// occur with both outcomes; for two classes this equals the binary AUROC of class 1.
 /// </summary>
-public static class Auroc
+internal static class Auroc
 {
     /// <returns>AUROC in [0, 1], or null when only one class is present.</returns>
     public static double? Of(IReadOnlyList<double> scores, IReadOnlyList<int> labels)

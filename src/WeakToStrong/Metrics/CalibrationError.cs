@@ -4,7 +4,7 @@ namespace WeakToStrong.Metrics;
 /// Expected calibration error: predictions binned by confidence (top probability) into equal-width bins over [0, 1];
 /// the count-weighted mean of |accuracy - mean confidence| per bin.
 /// </summary>
-public static class CalibrationError
+internal static class CalibrationError
 {
     public static double Expected(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> labels, int bins = 10)
     {

@@ -20,7 +20,7 @@ public sealed record CorrectionExpansion(int Fixes, int Correction, int Expansio
     /// <param name="fixes">Representation of each fixed test example.</param>
     /// <param name="b">Examples of B to find neighbours in (L2-normalised rows, so the dot product is the cosine).</param>
     /// <param name="weakRightOnB">Per example of B, whether the weak label was right.</param>
-    public static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, NeighbourIndex b, IReadOnlyList<bool> weakRightOnB,
+    internal static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, NeighbourIndex b, IReadOnlyList<bool> weakRightOnB,
         int neighbours = DefaultNeighbours)
     {
         if (b.Count != weakRightOnB.Count) throw new ArgumentException($"{b.Count} examples of B, {weakRightOnB.Count} weak-label flags");
@@ -29,7 +29,7 @@ public sealed record CorrectionExpansion(int Fixes, int Correction, int Expansio
         return new CorrectionExpansion(fixes.Count, correction, fixes.Count - correction, k);
     }
 
-    public static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, IReadOnlyList<SparseRow> b, IReadOnlyList<bool> weakRightOnB,
+    internal static CorrectionExpansion Of(IReadOnlyList<SparseRow> fixes, IReadOnlyList<SparseRow> b, IReadOnlyList<bool> weakRightOnB,
         int neighbours = DefaultNeighbours) => Of(fixes, new NeighbourIndex(b), weakRightOnB, neighbours);
 }
 
@@ -37,7 +37,7 @@ public sealed record CorrectionExpansion(int Fixes, int Correction, int Expansio
 /// Nearest rows by dot product (cosine for L2-normalised rows), by an inverted index: a query touches only the rows that
 /// share one of its columns.
 /// </summary>
-public sealed class NeighbourIndex
+internal sealed class NeighbourIndex
 {
     private readonly Dictionary<int, List<(int Row, float Value)>> postings = new();
 

@@ -5,7 +5,7 @@ namespace WeakToStrong.Metrics;
 /// error is at most the weak model's error minus the misfit between the two, so the gain is about the misfit.
 /// Probabilities are compared as whole vectors over the classes (squared Euclidean distance).
 /// </summary>
-public static class Misfit
+internal static class Misfit
 {
     /// <summary>Mean over examples of the squared distance between two models' probability vectors.</summary>
     public static double Of(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b)

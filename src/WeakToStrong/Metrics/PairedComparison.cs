@@ -5,7 +5,7 @@ namespace WeakToStrong.Metrics;
 /// differences A − B, its percentile-bootstrap 95% interval (resampling units, seeded), wins/losses/ties, and the exact
 /// sign-test and Wilcoxon signed-rank p-values. Units where the difference is undefined are not averaged in but counted.
 /// </summary>
-public sealed record PairedComparison(
+internal sealed record PairedComparison(
     string A, string B, int Units, int Excluded, double? MeanDifference, double? CiLow, double? CiHigh,
     int Wins, int Losses, int Ties, double SignTestP, double WilcoxonP)
 {

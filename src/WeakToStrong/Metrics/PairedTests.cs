@@ -4,7 +4,7 @@ namespace WeakToStrong.Metrics;
 /// Exact two-sided tests of whether paired differences centre on zero: the sign test (counts of wins and losses) and
 /// Wilcoxon's signed-rank test (which also weighs the sizes). Zero differences are dropped, as both tests prescribe.
 /// </summary>
-public static class PairedTests
+internal static class PairedTests
 {
     /// <summary>Two-sided exact sign test: 2 · P(X ≤ min(wins, losses)) for X ~ Binomial(wins + losses, 1/2), at most 1.</summary>
     public static double SignTest(int wins, int losses)

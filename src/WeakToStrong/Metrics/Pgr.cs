@@ -4,7 +4,7 @@ namespace WeakToStrong.Metrics;
 /// Performance gap recovered: (student - weak) / (ceiling - weak). Undefined, with the reason, when the gap between the
 /// strong ceiling and the weak supervisor is below the threshold (PGR would be noise divided by almost nothing).
 /// </summary>
-public sealed record Pgr(double? Value, double Gap, string? UndefinedReason)
+internal sealed record Pgr(double? Value, double Gap, string? UndefinedReason)
 {
     public const double DefaultMinGap = 0.03;
 

@@ -4,7 +4,7 @@ namespace WeakToStrong.Metrics;
 /// A quantity measured over several seeds: mean, standard error of the mean, and a 95% percentile-bootstrap interval
 /// of the mean (seeded, so the same inputs always give the same interval).
 /// </summary>
-public sealed record SeedSummary(double Mean, double StandardError, double CiLow, double CiHigh, int Count)
+internal sealed record SeedSummary(double Mean, double StandardError, double CiLow, double CiHigh, int Count)
 {
     public const int Resamples = 10_000;
 

@@ -13,7 +13,7 @@ namespace WeakToStrong.Models;
 /// training. With cross-entropy it is fitted to convergence by <see cref="LogisticRegression"/> (the protocol does this);
 /// with other losses it trains by gradient steps like every other model.
 /// </summary>
-public sealed partial class BagOfWordsClassifier : Classifier
+internal sealed partial class BagOfWordsClassifier : Classifier
 {
     public const int Buckets = 1 << 18;
     private readonly EmbeddingBag weights;
@@ -101,7 +101,7 @@ public sealed partial class BagOfWordsClassifier : Classifier
     /// Fits the weights to the minimum of mean cross-entropy against <paramref name="targets"/> plus an L2 penalty whose
     /// strength is chosen by k-fold cross-validation on the same examples, and loads them into the model.
     /// </summary>
-    public LogisticRegression.Report Fit(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<float[]> targets, int seed)
+    public SolverReport Fit(IReadOnlyList<EncodedInput> inputs, IReadOnlyList<float[]> targets, int seed)
     {
         Prepare(inputs);
         var rows = inputs.Select(Features).ToList();
@@ -143,4 +143,4 @@ public sealed partial class BagOfWordsClassifier : Classifier
 }
 
 /// <summary>A sparse feature vector: sorted column indices and their values.</summary>
-public sealed record SparseRow(int[] Columns, float[] Values);
+internal sealed record SparseRow(int[] Columns, float[] Values);

@@ -10,7 +10,7 @@ namespace WeakToStrong.Models;
 /// Files are written to a temporary name and renamed (readers never see half a file); a file of the wrong size is
 /// treated as a miss. Entries are also kept in memory for the epochs of one process.
 /// </summary>
-public sealed class FeatureCache
+internal sealed class FeatureCache
 {
     private readonly ConcurrentDictionary<string, float[]> _memory = new();
     private long _hits, _misses;

@@ -13,7 +13,7 @@ namespace WeakToStrong.Models;
 /// merges.txt, and model.safetensors or pytorch_model.bin). Every problem with a folder is a <see cref="UserInputException"/>
 /// naming the file; <see cref="Check"/> finds them all before any training.
 /// </summary>
-public static class HuggingFaceCheckpoint
+internal static class HuggingFaceCheckpoint
 {
     public const string Prefix = "hf:";
 
@@ -27,7 +27,7 @@ public static class HuggingFaceCheckpoint
         var (architecture, config) = ReadConfig(folder);
         int layers = architecture == "bert" ? ReadBertConfig(folder, config).Layers : ReadGpt2Config(folder, config).Layers;
         int positions = architecture == "bert" ? ReadBertConfig(folder, config).MaxPositions : ReadGpt2Config(folder, config).Positions;
-        // The reference's rates: 5e-5 for small models; large ones (here: over 24 layers) 1e-5.
+        // The paper's public code's rates: 5e-5 for small models; large ones (here: over 24 layers) 1e-5.
         double lr = layers > 24 ? 1e-5 : 5e-5;
         return new ModelSpec(Prefix + folder, $"{architecture} checkpoint from {folder}", layers, Math.Min(maxLength, positions), lr,
             $"local Hugging Face folder {Path.GetFullPath(folder)}", classes => Load(folder, classes, maxLength)) { MinSteps = ModelCatalog.TransformerMinSteps };

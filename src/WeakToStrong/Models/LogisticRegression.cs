@@ -8,7 +8,7 @@ namespace WeakToStrong.Models;
 /// mean cross-entropy(softmax(xW + b), y) + ||W||² / (2 C n) (the bias is not penalised; C as in scikit-learn) with
 /// MathNet's L-BFGS and its Wolfe line search. Targets may be soft. C is chosen by k-fold cross-validation.
 /// </summary>
-public static class LogisticRegression
+internal static class LogisticRegression
 {
     /// <summary>The inverse L2 strengths tried by cross-validation, strongest penalty first.</summary>
     public static readonly double[] Grid = [0.1, 0.3, 1, 3, 10, 30, 100];
@@ -18,12 +18,8 @@ public static class LogisticRegression
     /// <summary>Fitted weights over the compact columns the training rows use ([column, class], row-major) and the bias.</summary>
     public sealed record Fit(int[] Columns, float[] Weights, float[] Bias);
 
-    /// <summary>What the fit chose and how well it converged: the stage output records it.</summary>
-    public sealed record Report(double C, double CrossValidationLoss, IReadOnlyList<double> CrossValidationLosses,
-        double TrainingLoss, double GradientNorm, int Iterations, string Exit);
-
     /// <summary>Chooses C by <see cref="Folds"/>-fold cross-validation (mean held-out cross-entropy), then fits all rows with it.</summary>
-    public static (Fit Fit, Report Report) FitWithCrossValidation(IReadOnlyList<SparseRow> rows, IReadOnlyList<float[]> targets, int classes, int seed)
+    public static (Fit Fit, SolverReport Report) FitWithCrossValidation(IReadOnlyList<SparseRow> rows, IReadOnlyList<float[]> targets, int classes, int seed)
     {
         if (rows.Count < 2 * Folds) // too few to cross-validate: the middle of the grid
             return Solve(rows, targets, classes, 1.0);
@@ -52,7 +48,7 @@ public static class LogisticRegression
     }
 
     /// <summary>Fits one C on all given rows, optionally starting from a fit of the same rows.</summary>
-    public static (Fit Fit, Report Report) Solve(IReadOnlyList<SparseRow> rows, IReadOnlyList<float[]> targets, int classes, double c, Fit? warmStart = null)
+    public static (Fit Fit, SolverReport Report) Solve(IReadOnlyList<SparseRow> rows, IReadOnlyList<float[]> targets, int classes, double c, Fit? warmStart = null)
     {
         if (rows.Count == 0) throw new ArgumentException("no training examples");
         var columns = rows.SelectMany(r => r.Columns).Distinct().Order().ToArray();
@@ -114,7 +110,7 @@ public static class LogisticRegression
         var (finalLoss, finalGradient) = Evaluate(theta);
         var fit = new Fit(columns, theta.SubVector(0, weightCount).Select(v => (float)v).ToArray(),
             theta.SubVector(weightCount, classes).Select(v => (float)v).ToArray());
-        return (fit, new Report(c, double.NaN, [], finalLoss, finalGradient.L2Norm(), result.Iterations, result.ReasonForExit.ToString()));
+        return (fit, new SolverReport(c, double.NaN, [], finalLoss, finalGradient.L2Norm(), result.Iterations, result.ReasonForExit.ToString()));
     }
 
     /// <summary>Class probabilities of one row under a fit.</summary>

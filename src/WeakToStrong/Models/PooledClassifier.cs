@@ -36,7 +36,7 @@ public abstract class PooledClassifier : Classifier
     public abstract Tensor Embed(IReadOnlyList<EncodedInput> batch);
 
     /// <summary>Where frozen-body features are cached (used only after FreezeBody).</summary>
-    public FeatureCache? Features { get; set; }
+    internal FeatureCache? Features { get; set; }
 
     public bool BodyFrozen { get; private set; }
 

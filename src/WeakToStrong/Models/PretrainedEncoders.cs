@@ -17,7 +17,7 @@ public enum PretrainedEncoder
 /// Loads a pretrained encoder and its tokenizer from the package DLL copied to &lt;app&gt;/pretrained/ by the build.
 /// The DLL is opened only to read its manifest resources (model.onnx, vocab.txt); none of its code runs.
 /// </summary>
-public static class PretrainedEncoders
+internal static class PretrainedEncoders
 {
     // Tokenizers are immutable and cheap to share; encoders are trainable modules, so every call builds a fresh one.
     private static readonly ConcurrentDictionary<PretrainedEncoder, WordPieceTokenizer> Tokenizers = new();

@@ -13,7 +13,7 @@ namespace WeakToStrong.Models;
 /// raw little-endian data. Written here by hand (it is 100 lines) so that we control the errors and the dtype conversions.
 /// Floating tensors are read as float32 (bf16/f16 checkpoints are widened; our master weights are float32).
 /// </summary>
-public static class SafeTensors
+internal static class SafeTensors
 {
     public static Dictionary<string, Tensor> Read(string path)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace WeakToStrong.Models;
 
 /// <summary>Token ids of one input, plus whether truncation dropped tokens (callers count truncated examples).</summary>
-public sealed record WordPieceEncoding(long[] Ids, long[] TypeIds, bool Truncated)
+internal sealed record WordPieceEncoding(long[] Ids, long[] TypeIds, bool Truncated)
 {
     public EncodedInput ToEncodedInput() => new(Ids, TypeIds);
 }
@@ -81,7 +81,7 @@ public sealed class WordPieceTokenizer
     /// [CLS] a [SEP] or [CLS] a [SEP] b [SEP], at most maxLength ids. Pairs are truncated as BERT's longest_first does:
     /// one token at a time from the end of the currently longer segment (the second one on ties).
     /// </summary>
-    public WordPieceEncoding Encode(string text, string? textPair = null, int maxLength = 128)
+    internal WordPieceEncoding Encode(string text, string? textPair = null, int maxLength = 128)
     {
         var a = TokenizeToIds(text);
         var b = textPair is null ? null : TokenizeToIds(textPair);

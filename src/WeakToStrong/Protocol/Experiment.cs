@@ -79,7 +79,7 @@ public static class Experiment
     /// labeller (already run). Only the weak and ceiling stages read ground truth; label-fed stages get a
     /// <see cref="WeakLabelSet"/> and the test set.
     /// </summary>
-    public static StageOutput Execute(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream,
+    internal static StageOutput Execute(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream,
         GenerativeMemo? generative = null, IProgress<StageProgress>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -16,7 +16,7 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
     /// The experiment's result from its finished stages. The evaluator (not the student) reads B's ground truth here to
     /// score the weak labels.
     /// </summary>
-    public ExperimentResult Assemble(ExperimentSplit split, DataReport data, Func<StageSpec, StageOutput> outputs)
+    internal ExperimentResult Assemble(ExperimentSplit split, DataReport data, Func<StageSpec, StageOutput> outputs)
     {
         var weak = outputs(Weak);
         var student = outputs(Student);

@@ -21,7 +21,7 @@ public sealed record ModelResult(
     public IReadOnlyList<double>? LossCurve { get; init; }
 
     /// <summary>For `bow`: the L2 strength cross-validation chose, the CV loss, and how well the solver converged.</summary>
-    public Models.LogisticRegression.Report? Solver { get; init; }
+    public Models.SolverReport? Solver { get; init; }
 
     /// <summary>The share of test examples given the most often predicted class.</summary>
     public double? TopClassShare { get; init; }

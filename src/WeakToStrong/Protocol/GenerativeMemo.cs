@@ -10,7 +10,7 @@ namespace WeakToStrong.Protocol;
 /// only (one at a time: stages of the same model run next to each other); a new process finetunes again, which gives
 /// the same weights because the finetuning is seeded.
 /// </summary>
-public sealed class GenerativeMemo(ExperimentSplit split) : IDisposable
+internal sealed class GenerativeMemo(ExperimentSplit split) : IDisposable
 {
     private (string Model, int Seed, bool WithTest)? key;
     private Dictionary<string, Tensor>? state;

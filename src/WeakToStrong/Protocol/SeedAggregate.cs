@@ -3,7 +3,7 @@ using WeakToStrong.Metrics;
 namespace WeakToStrong.Protocol;
 
 /// <summary>One configuration repeated over seeds: each accuracy and PGR summarised, and how many seeds left PGR undefined.</summary>
-public sealed record SeedAggregate(
+internal sealed record SeedAggregate(
     string Task, string Weak, string Strong, string Loss, int[] Seeds,
     SeedSummary WeakAccuracy, SeedSummary StudentAccuracy, SeedSummary CeilingAccuracy,
     SeedSummary? Pgr, int PgrUndefinedSeeds, double? PgrOfMeans, string? PgrOfMeansUndefinedReason)

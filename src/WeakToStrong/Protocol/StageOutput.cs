@@ -4,7 +4,7 @@ namespace WeakToStrong.Protocol;
 /// What a finished stage leaves behind: the trained model's test result and test probabilities, and for labelling stages
 /// (weak, link) the class probabilities it gave the inputs it labels. The model itself is not kept.
 /// </summary>
-public sealed record StageOutput(
+internal sealed record StageOutput(
     ModelResult Result,
     float[][] TestProbabilities,
     float[][]? Labels,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace WeakToStrong.Protocol;
 
@@ -19,7 +20,7 @@ public enum StageKind
 }
 
 /// <summary>
-/// Everything that determines one stage's result: the data (task name and a hash of the split's content), the model and
+/// Everything that determines one stage's result: the data (task name and <see cref="DataHash"/>, a hash of the split's content), the model and
 /// how it trains, and for label-fed stages the upstream stage whose labels it learns from. Two equal specs give the same
 /// result, so a spec's <see cref="Key"/> addresses its result in a cache and lets experiments share stages (one weak
 /// supervisor serves every larger student; one ceiling serves every weak model).
@@ -27,7 +28,7 @@ public enum StageKind
 public sealed record StageSpec(
     StageKind Kind,
     string Task,
-    string Data,
+    [property: JsonPropertyName("data")] string DataHash, // stored as "data", so existing cache entries and manifests still read
     int Seed,
     string Model,
     string Loss,
@@ -69,7 +70,7 @@ public sealed record StageSpec(
     {
         return JsonSerializer.Serialize(new
         {
-            version = CodeVersion, kind = Kind.ToString(), task = Task, data = Data, seed = Seed, model = Model, loss = Loss,
+            version = CodeVersion, kind = Kind.ToString(), task = Task, data = DataHash, seed = Seed, model = Model, loss = Loss,
             lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
             generative = Generative, generativeTest = GenerativeIncludesTestInputs, filter = Filter is null ? null : new[] { Filter.Low, Filter.High },
             labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16, minSteps = MinSteps,

@@ -12,7 +12,7 @@ namespace WeakToStrong.Protocol;
 /// How a stage trains (<see cref="Experiment.Execute"/> says on what): each stage builds a fresh seeded model, trains it,
 /// scores it on test and frees it, so its result depends on its <see cref="StageSpec"/> alone.
 /// </summary>
-public static class StageTraining
+internal static class StageTraining
 {
     /// <summary>The labels a label-fed stage trains on: its labeller's probabilities on the stage's slice of B (inputs only).</summary>
     public static WeakLabelSet LabelsFor(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream)
@@ -83,7 +83,7 @@ public static class StageTraining
         var train = new TrainConfig(spec.LearningRate, spec.BatchSize, spec.MicroBatchSize, spec.Epochs, spec.Seed, modelSpec.LinearProbe(spec.LinearProbe),
             spec.Bf16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32, spec.GroupByLength, spec.MinSteps);
         string role = spec.Kind.ToString().ToLowerInvariant();
-        LogisticRegression.Report? solver = null;
+        SolverReport? solver = null;
         TrainSummary summary;
         if (model is BagOfWordsClassifier { Solved: true } bow && loss is SoftCrossEntropy && selection is null)
         {

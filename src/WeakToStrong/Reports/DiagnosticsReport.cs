@@ -8,7 +8,7 @@ namespace WeakToStrong.Reports;
 /// squared-loss gain is about the misfit, so points near y = x), and per method the mean misfit, gain and
 /// correction/expansion split. Rows stored before the diagnostics existed are left out and counted.
 /// </summary>
-public static class DiagnosticsReport
+internal static class DiagnosticsReport
 {
     public static IEnumerable<(string File, string Caption)> Figures(SweepSummary block, string folder, string slug)
     {

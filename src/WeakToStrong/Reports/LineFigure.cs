@@ -3,14 +3,14 @@ using ScottPlot;
 namespace WeakToStrong.Reports;
 
 /// <summary>One line of a figure: a mean per x position, with a shaded band (low..high) when there are several seeds.</summary>
-public sealed record FigureSeries(string Label, int ColorIndex, int StyleIndex, double[] X, double[] Mean, double[] Low, double[] High, bool Bold = false);
+internal sealed record FigureSeries(string Label, int ColorIndex, int StyleIndex, double[] X, double[] Mean, double[] Low, double[] High, bool Bold = false);
 
 /// <summary>
 /// Line figures over the model ladder, rendered to PNG by ScottPlot (headless). Colour tells one thing (e.g. the weak
 /// supervisor), line pattern and marker another (the method); bands show the spread over seeds; the legend sits
 /// outside the plotting area so it never covers data.
 /// </summary>
-public static class LineFigure
+internal static class LineFigure
 {
     private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
     private static readonly MarkerShape[] Markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];

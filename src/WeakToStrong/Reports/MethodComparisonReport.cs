@@ -10,7 +10,7 @@ namespace WeakToStrong.Reports;
 /// over its matched pairs whose PGR is defined for both; a unit with none is excluded and counted, not averaged in.
 /// Seeds re-draw the split and the initialisation, so units are treated as independent.
 /// </summary>
-public static class MethodComparisonReport
+internal static class MethodComparisonReport
 {
     /// <summary>Every pair of methods that share a unit, the later method (in report order) minus the earlier.</summary>
     public static IReadOnlyList<PairedComparison> Compare(IReadOnlyList<SweepSummary> blocks)

@@ -4,7 +4,7 @@ using System.Text;
 namespace WeakToStrong.Reports;
 
 /// <summary>A small table that renders to Markdown and to HTML, so both report files show the same numbers.</summary>
-public sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
+internal sealed record ReportTable(string Caption, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
     public string Markdown()
     {

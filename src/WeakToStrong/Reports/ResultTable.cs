@@ -4,7 +4,7 @@ using WeakToStrong.Protocol;
 namespace WeakToStrong.Reports;
 
 /// <summary>A single experiment's result as a readable console table.</summary>
-public static class ResultTable
+internal static class ResultTable
 {
     public static void Write(ExperimentResult r, IAnsiConsole console)
     {

@@ -3,13 +3,13 @@ using ScottPlot;
 namespace WeakToStrong.Reports;
 
 /// <summary>One group of points of a scatter figure (e.g. one method's weak→strong pairs).</summary>
-public sealed record ScatterSeries(string Label, int ColorIndex, double[] X, double[] Y);
+internal sealed record ScatterSeries(string Label, int ColorIndex, double[] X, double[] Y);
 
 /// <summary>
 /// Scatter figures rendered to PNG by ScottPlot (headless), with the y = x line: for comparing a quantity with a bound
 /// on it, such as the gain of a student over its supervisor with their misfit. Colour and marker tell the groups apart.
 /// </summary>
-public static class ScatterFigure
+internal static class ScatterFigure
 {
     private static readonly MarkerShape[] Markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
 

@@ -6,7 +6,7 @@ using WeakToStrong.Results;
 namespace WeakToStrong.Reports;
 
 /// <summary>A value over seeds: mean and the range (min..max) of the seeds.</summary>
-public sealed record SeedRange(double Mean, double Low, double High, int Seeds)
+internal sealed record SeedRange(double Mean, double Low, double High, int Seeds)
 {
     public static SeedRange? Of(IEnumerable<double> values)
     {
@@ -16,7 +16,7 @@ public sealed record SeedRange(double Mean, double Low, double High, int Seeds)
 }
 
 /// <summary>One weak→strong pair under one method, over its seeds.</summary>
-public sealed record PairSummary(
+internal sealed record PairSummary(
     string Method, string Weak, string Strong, SeedRange WeakAccuracy, SeedRange StudentAccuracy, SeedRange CeilingAccuracy,
     Pgr PgrOfMeans, SeedRange? PgrPerSeed, SeedRange Agreement, SeedRange AgreementWhereWeakRight, SeedRange? AgreementWhereWeakWrong,
     IReadOnlyList<ResultRow> Rows)
@@ -29,7 +29,7 @@ public sealed record PairSummary(
 /// The numbers behind a report block (one task with one set of settings): per-pair summaries per method, and the
 /// paper's aggregate, the median PGR over pairs, with an interval over seeds.
 /// </summary>
-public sealed class SweepSummary
+internal sealed class SweepSummary
 {
     public SweepSummary(string title, IReadOnlyList<ResultRow> rows, IReadOnlyList<GroundTruthRow> groundTruth)
     {

@@ -4,7 +4,7 @@ namespace WeakToStrong.Results;
 /// Writes that never leave a half-written file: write a temporary file beside the target, then rename it over. A failed
 /// write (full disk, no permission) removes its temporary and throws a <see cref="UserInputException"/> naming the target.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text)
     {

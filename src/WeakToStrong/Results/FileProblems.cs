@@ -1,7 +1,7 @@
 namespace WeakToStrong.Results;
 
 /// <summary>File-system failures (full disk, no permission, read-only or missing folders) as errors that name the file.</summary>
-public static class FileProblems
+internal static class FileProblems
 {
     public const string Resume = "Then run the same command again: finished work is kept and it resumes.";
 

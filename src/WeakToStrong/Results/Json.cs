@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace WeakToStrong.Results;
 
 /// <summary>The one JSON style of every file the tool writes: indented, camelCase, enums as strings.</summary>
-public static class Json
+internal static class Json
 {
     public static readonly JsonSerializerOptions Options = new()
     {

@@ -9,7 +9,7 @@ namespace WeakToStrong.Results;
 /// (the supervisor's soft labels on B, with whether each was right). Both are written atomically; result.json last, so its
 /// presence means done. It is output only: reruns reuse the stage cache, not this folder.
 /// </summary>
-public sealed class RunFolder(string path)
+internal sealed class RunFolder(string path)
 {
     public string Path { get; } = path;
     public string ResultFile => System.IO.Path.Combine(Path, "result.json");

@@ -14,7 +14,7 @@ namespace WeakToStrong.Results;
 /// This is an evaluator's artifact: b.jsonl holds B's ground truth (the ceiling trains on it). It is written after the run
 /// from the split's evaluator-only view of B; nothing in the stages reads it.
 /// </summary>
-public static class SplitExport
+internal static class SplitExport
 {
     public const string BFile = "b.jsonl", TestFile = "test.jsonl", SettingsFile = "settings.json", WeightsFile = "weights.safetensors",
         ForwardCheckFile = "forward_check.json", OrderFile = "order.json";

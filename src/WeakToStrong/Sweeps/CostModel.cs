@@ -12,7 +12,7 @@ namespace WeakToStrong.Sweeps;
 /// from the inputs' characters. The constants are CPU seconds measured on an AVX-512 + AVX512-BF16 machine at 1 thread
 /// (docs/sweeps.md compares the estimate with measured stages); other CPUs and loaded machines differ.
 /// </summary>
-public static class CostModel
+internal static class CostModel
 {
     // Seconds per token and layer of a training step (forward and backward) at 1 thread.
     private const double TrainFp32 = 1.9e-4, TrainBf16 = 0.85e-4;

@@ -22,7 +22,7 @@ public sealed class StageCache(string root)
     private readonly HashSet<string> warned = new();
 
     /// <summary>What one cache file holds: the spec (for people and for checking), and the output.</summary>
-    public sealed record Entry(string Key, StageSpec Spec, StageOutput Output, DateTime FinishedUtc);
+    internal sealed record Entry(string Key, StageSpec Spec, StageOutput Output, DateTime FinishedUtc);
 
     public string PathOf(StageSpec spec) => PathOf(spec.Kind, spec.Key);
 
@@ -40,7 +40,7 @@ public sealed class StageCache(string root)
     /// <summary>Why an existing entry does not count as finished, or null (no entry, or a good one).</summary>
     public string? ProblemOf(StageKind kind, string key) => Read(PathOf(kind, key), key).Problem;
 
-    public StageOutput? TryLoad(StageSpec spec) => Read(PathOf(spec), spec.Key).Entry?.Output;
+    internal StageOutput? TryLoad(StageSpec spec) => Read(PathOf(spec), spec.Key).Entry?.Output;
 
     private (Entry? Entry, string? Problem) Read(string path, string key)
     {
@@ -77,7 +77,7 @@ public sealed class StageCache(string root)
         return (entry, problem);
     }
 
-    public void Save(StageSpec spec, StageOutput output)
+    internal void Save(StageSpec spec, StageOutput output)
     {
         var path = PathOf(spec);
         AtomicFile.WriteAllText(path, Json.Serialize(new Entry(spec.Key, spec, output, DateTime.UtcNow)));
@@ -91,7 +91,7 @@ public sealed class StageCache(string root)
     /// The stage's output: loaded when it is finished, else computed and saved. While another live process computes it,
     /// waits for that process's result.
     /// </summary>
-    public StageOutput Cached(StageSpec spec, Func<StageOutput> compute)
+    internal StageOutput Cached(StageSpec spec, Func<StageOutput> compute)
     {
         while (true)
         {
@@ -104,7 +104,7 @@ public sealed class StageCache(string root)
     /// As <see cref="Cached"/>, but returns null at once while another live process computes the stage (so the caller
     /// can do other work meanwhile). The stage's lock keeps two processes from computing it at the same time.
     /// </summary>
-    public CachedOutput? TryCached(StageSpec spec, Func<StageOutput> compute)
+    internal CachedOutput? TryCached(StageSpec spec, Func<StageOutput> compute)
     {
         if (TryLoad(spec) is { } finished) return new CachedOutput(finished, Computed: false);
         using var claim = TryLock(spec);
@@ -116,10 +116,10 @@ public sealed class StageCache(string root)
     }
 
     /// <summary>A stage's output, and whether this process computed it (rather than loading it).</summary>
-    public sealed record CachedOutput(StageOutput Output, bool Computed);
+    internal sealed record CachedOutput(StageOutput Output, bool Computed);
 
     /// <summary>Claims the stage for this process, or returns null while another live process holds it.</summary>
-    public StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
+    internal StageLock? TryLock(StageSpec spec) => StageLock.TryAcquire(LockPathOf(spec.Kind, spec.Key));
 
     /// <summary>
     /// Deletes temporary files left by killed writers, so the folder does not fill up: those whose process is gone, or

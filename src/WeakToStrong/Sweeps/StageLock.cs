@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// (killed, crashed) or whose PID now belongs to a different process is stale and is taken over.
 /// Correctness does not depend on it: cache entries are written atomically, so at worst a stage is computed twice.
 /// </summary>
-public sealed class StageLock : IDisposable
+internal sealed class StageLock : IDisposable
 {
     private readonly string path;
 

@@ -8,13 +8,13 @@ namespace WeakToStrong.Sweeps;
 /// failure when its labeller is not finished (that job failed or was cancelled: waiting would hang the job), otherwise
 /// compute and save it atomically. The lock keeps it from being computed twice by processes on the same host.
 /// </summary>
-public static class StageTask
+internal static class StageTask
 {
     public enum Outcome { Computed, AlreadyFinished }
 
     public static Outcome Run(StageSpec spec, ExperimentSplit split, StageCache cache, IProgress<StageProgress>? progress = null)
     {
-        if (split.Fingerprint != spec.Data)
+        if (split.Fingerprint != spec.DataHash)
             throw new UserInputException(spec.Task, $"the data (seed {spec.Seed}) differs from the data this stage was planned on " +
                                                     "(the task's files or the program changed since the submission)", "Rerun the sweep to plan it anew.");
         // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).

@@ -7,7 +7,7 @@ namespace WeakToStrong.Sweeps;
 /// RESULTS/sweep.json: the last sweep planned into a results folder (its configuration, the command that ran it and its
 /// stages), so `w2s status` can tell which stages are done, running or failed without loading data or models.
 /// </summary>
-public sealed record SweepManifest(SweepConfig Config, IReadOnlyList<string> Command, string Executor, IReadOnlyList<SweepManifest.Stage> Stages)
+internal sealed record SweepManifest(SweepConfig Config, IReadOnlyList<string> Command, string Executor, IReadOnlyList<SweepManifest.Stage> Stages)
 {
     public sealed record Stage(string Key, StageKind Kind, string Description, string? Labeller);
 

@@ -5,10 +5,10 @@ using WeakToStrong.Protocol;
 namespace WeakToStrong.Sweeps;
 
 /// <summary>A task's split for one seed, with what the preparation changed.</summary>
-public sealed record PreparedData(ExperimentSplit Split, DataReport Report);
+internal sealed record PreparedData(ExperimentSplit Split, DataReport Report);
 
 /// <summary>
-/// The stages of a sweep, as the reference plans them: per task and seed, each model trained on ground truth once as a
+/// The stages of a sweep, as the paper plans them: per task and seed, each model trained on ground truth once as a
 /// weak supervisor (half A; for every model with a larger one) and once as a ceiling (half B; every model), then one
 /// student per pair weak &lt; strong, loss and variant. Equal stages of different experiments are planned once.
 /// </summary>
@@ -35,12 +35,12 @@ public sealed class SweepPlan
     /// <summary>Every distinct stage, in an order that runs each after its labeller and keeps a model's stages together.</summary>
     public IReadOnlyList<StageSpec> Stages { get; }
 
-    public IReadOnlyDictionary<(string Task, int Seed), PreparedData> Data { get; }
+    internal IReadOnlyDictionary<(string Task, int Seed), PreparedData> Data { get; }
 
     /// <summary>What the plan left out and why.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    public PreparedData DataOf(StageSpec stage) => Data[(stage.Task, stage.Seed)];
+    internal PreparedData DataOf(StageSpec stage) => Data[(stage.Task, stage.Seed)];
 
     public static SweepPlan Create(SweepConfig config, Func<string, TaskData> loadTask)
     {

@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// finished weak or ceiling stage a ground-truth row. The local runner does this as stages finish; the cluster executor
 /// once its jobs have ended (jobs only write the cache: one writer of the SQLite file, and none on a network filesystem).
 /// </summary>
-public static class SweepResults
+internal static class SweepResults
 {
     /// <summary>Fills the store from the cache; returns how many experiments it holds complete.</summary>
     public static int Collect(SweepPlan plan, StageCache cache, ResultStore store)

@@ -4,17 +4,17 @@ using WeakToStrong.Sweeps.Slurm;
 namespace WeakToStrong.Sweeps;
 
 /// <summary>Where a stage of a sweep is: finished, computing, waiting in the cluster queue, failed, or not run yet.</summary>
-public enum StageState { Done, Running, Queued, Failed, Unknown, NotRun }
+internal enum StageState { Done, Running, Queued, Failed, Unknown, NotRun }
 
 /// <summary>One stage's state; Job ("123_4"), Log and Detail (exit status, the log's error line, the queue's reason) when known.</summary>
-public sealed record StageStatus(string Key, StageKind Kind, string Stage, StageState State, string? Job = null, string? Log = null, string? Detail = null);
+internal sealed record StageStatus(string Key, StageKind Kind, string Stage, StageState State, string? Job = null, string? Log = null, string? Detail = null);
 
 /// <summary>
 /// The state of every stage of the last sweep planned into a results folder, from the cache (done), the stage locks
 /// (computed by a local process) and, for stages submitted to Slurm, the queue (squeue), the exit-status files the job
 /// scripts write and what scontrol still remembers of finished jobs.
 /// </summary>
-public static class SweepStatus
+internal static class SweepStatus
 {
     public static IReadOnlyList<StageStatus> Of(string resultsFolder, SlurmClient? slurm = null)
     {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Training;
 
 /// <summary>Settings of unsupervised finetuning on the task's own texts before supervised training.</summary>
-public sealed record GenerativeConfig(int Epochs = 1, double LearningRate = 5e-5, double MaskRate = 0.15, int BatchSize = 32, int Seed = 0);
+internal sealed record GenerativeConfig(int Epochs = 1, double LearningRate = 5e-5, double MaskRate = 0.15, int BatchSize = 32, int Seed = 0);
 
 /// <summary>
 /// The paper's generative finetuning for encoders: masked language modelling on the task's unlabelled texts. BERT's
@@ -15,7 +15,7 @@ public sealed record GenerativeConfig(int Epochs = 1, double LearningRate = 5e-5
 /// model predicts the originals through a transform (dense, GELU, LayerNorm) and an output layer tied to the token
 /// embeddings. The MLM head is thrown away afterwards; only the encoder's new weights are kept.
 /// </summary>
-public static class GenerativeFinetuning
+internal static class GenerativeFinetuning
 {
     public static TrainSummary Run(BertClassifier model, IReadOnlyList<TextInput> texts, GenerativeConfig config,
         IProgress<StageProgress>? progress = null)

@@ -5,7 +5,7 @@ namespace WeakToStrong.Training;
 /// <see cref="WindowBatches"/> batches, each window is sorted by length and cut into batches, and all batches are shuffled.
 /// Batches stay random (any example can meet any other of its window), and the batch count equals plain chunking's.
 /// </summary>
-public static class LengthGroupedBatches
+internal static class LengthGroupedBatches
 {
     public const int WindowBatches = 50;
 

@@ -1,7 +1,7 @@
 namespace WeakToStrong.Training;
 
 /// <summary>A training-loss curve small enough to store with every result.</summary>
-public static class LossCurve
+internal static class LossCurve
 {
     public const int Points = 10;
 

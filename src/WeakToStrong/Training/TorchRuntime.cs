@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace WeakToStrong.Training;
 
-/// <summary>Loads libtorch once, with a message that says what to do when it cannot.</summary>
+/// <summary>Loads libtorch and sets its thread count, with a message that says what to do when it cannot be loaded.</summary>
 public static class TorchRuntime
 {
     public static void Initialize(int threads)

@@ -3,7 +3,7 @@ using WeakToStrong.Models;
 namespace WeakToStrong.Training;
 
 /// <summary>
-/// Finetuning settings. Defaults follow the reference: batch 32, 2 epochs, Adam without weight decay, cosine-annealed
+/// Finetuning settings. Defaults follow the paper's public code: batch 32, 2 epochs, Adam without weight decay, cosine-annealed
 /// learning rate over all steps, no warm-up, final checkpoint. GroupByLength: batches of similar length (less padding, faster).
 /// MinSteps: the budget floor; small training sets get as many whole epochs as it takes to reach it (see <see cref="EpochsFor"/>).
 /// </summary>

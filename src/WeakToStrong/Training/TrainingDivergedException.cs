@@ -5,7 +5,7 @@ namespace WeakToStrong.Training;
 /// Training blew up: a NaN or infinite loss, or NaN probabilities (weights so large that the logits overflow). Almost always a learning rate too large for the
 /// model. The stage stops here, so nothing of it reaches a cache or a result file.
 /// </summary>
-public sealed class TrainingDivergedException(string stage, string problem, double? learningRate)
+internal sealed class TrainingDivergedException(string stage, string problem, double? learningRate)
     : UserInputException($"stage '{stage}'", problem + (learningRate is double lr ? $" with learning rate {Format(lr)}" : ""),
         "Training diverged; nothing of this stage was saved. Lower the learning rate (w2s run: --weak-lr or --strong-lr; " +
         "`w2s models` lists each model's default).")

@@ -45,18 +45,19 @@ public class BuiltinTaskTests(ITestOutputHelper output)
     public void WordNetGlossBuilder_ReproducesCommittedFiles()
     {
         Skip.IfNot(WordNetGlossTask.IsInstalled(), $"wordnet-base is not installed ({WordNetGlossTask.DefaultWordNetDir}; apt-get install wordnet-base): nothing to compare");
-        var committed = Path.Combine(RepoRoot(), "data", WordNetGlossTask.Name);
+        var task = new WordNetGlossTask();
+        var committed = Path.Combine(TestEnvironment.RepoRoot(), "data", task.Name);
         if (Environment.GetEnvironmentVariable("W2S_REGENERATE_DATA") == "1")
         {
-            var s = WordNetGlossTask.Write(committed);
-            output.WriteLine($"wrote {committed}: {s}");
+            var s = task.Write(committed);
+            output.WriteLine($"wrote {committed}: {string.Join("; ", s.Notes)}");
             return;
         }
         var dir = Directory.CreateTempSubdirectory("w2s-wordnet-").FullName;
         try
         {
-            var summary = WordNetGlossTask.Write(dir);
-            output.WriteLine(summary.ToString());
+            var built = task.Write(dir);
+            output.WriteLine(string.Join("; ", built.Notes));
             foreach (var file in new[] { "train.jsonl", "test.jsonl", "task.json" })
                 Assert.True(File.ReadAllBytes(Path.Combine(committed, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, file))),
                     $"{file} differs from the committed {Path.Combine(committed, file)}");
@@ -78,13 +79,5 @@ public class BuiltinTaskTests(ITestOutputHelper output)
         Assert.True(WordNetGlossTask.Leaks("make", "the act of making something"));
         Assert.True(WordNetGlossTask.Leaks("take_off", "to take something off"));
         Assert.False(WordNetGlossTask.Leaks("dog", "a domesticated carnivore"));
-    }
-
-    /// <summary>The committed data folder, or the copy next to the test assembly when run outside the repository.</summary>
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "WeakToStrong.slnx"))) return d.FullName;
-        return AppContext.BaseDirectory;
     }
 }

@@ -17,7 +17,7 @@ public class TaskSuiteTests(ITestOutputHelper output)
     public static TheoryData<string> ShippedNames()
     {
         var data = new TheoryData<string>();
-        foreach (var b in TaskRegistry.All.Where(b => b.Shipped && b is not WordNetGlossBuilder)) data.Add(b.Name);
+        foreach (var b in TaskRegistry.All.Where(b => b.Shipped && b is not WordNetGlossTask)) data.Add(b.Name);
         return data;
     }
 
@@ -55,7 +55,7 @@ public class TaskSuiteTests(ITestOutputHelper output)
         var builder = TaskRegistry.Find(name)!;
         var missing = builder.MissingSource();
         Skip.If(missing is not null, $"{missing?.Name} is not installed ({missing?.InstallHint}): nothing to compare");
-        var committed = Path.Combine(RepoRoot(), "data", name);
+        var committed = Path.Combine(TestEnvironment.RepoRoot(), "data", name);
         if (Environment.GetEnvironmentVariable("W2S_REGENERATE_DATA") == "1")
         {
             builder.Write(committed);
@@ -249,13 +249,6 @@ public class TaskSuiteTests(ITestOutputHelper output)
         var dir = Path.Combine(pkg, "data", group);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, $"{i:D5}.abc.json"), JsonSerializer.Serialize(new { id = $"{i:D5}", group, text }));
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "WeakToStrong.slnx"))) return d.FullName;
-        return AppContext.BaseDirectory;
     }
 }
 

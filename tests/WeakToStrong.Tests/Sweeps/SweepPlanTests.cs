@@ -74,7 +74,7 @@ public class SweepPlanTests
         var stage = plan.Stages.First(s => s.Kind == StageKind.Student);
         Assert.Equal(stage.Key, (stage with { }).Key);
         Assert.NotEqual(stage.Key, (stage with { LearningRate = stage.LearningRate * 2 }).Key);
-        Assert.NotEqual(stage.Key, (stage with { Data = "other" }).Key);
+        Assert.NotEqual(stage.Key, (stage with { DataHash = "other" }).Key);
         Assert.NotEqual(stage.Key, (stage with { Labeller = stage.Labeller! with { Epochs = 3 } }).Key); // upstream enters by its key
         Assert.ThrowsAny<ArgumentException>(() => SweepPlan.Create(new SweepConfig(["synthetic"], ["bow"], ["xent"]), _ => SweepFixtures.Synthetic()));
         Assert.ThrowsAny<ArgumentException>(() => SweepPlan.Create(new SweepConfig(["synthetic"], ["bow", "minilm-l1"], ["magic"]), _ => SweepFixtures.Synthetic()));

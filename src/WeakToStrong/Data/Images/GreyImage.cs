@@ -5,7 +5,7 @@ namespace WeakToStrong.Data.Images;
 /// "grey{W}x{H}:" followed by the base64 of the W·H pixel bytes, e.g. "grey28x28:AAAA…" for Fashion-MNIST: compact,
 /// exact, valid JSON, and the same pixels always give the same text (so the same content id and feature-cache key).
 /// </summary>
-public sealed record GreyImage(int Width, int Height, byte[] Pixels)
+internal sealed record GreyImage(int Width, int Height, byte[] Pixels)
 {
     private const string Prefix = "grey";
 

@@ -7,7 +7,7 @@ namespace WeakToStrong.Data.Images;
 /// each dimension as a big-endian int32, then the values row-major. Files ending in .gz are decompressed on the fly.
 /// Only unsigned-byte data is supported (all that image and label files use).
 /// </summary>
-public sealed record IdxFile(int[] Dimensions, byte[] Data)
+internal sealed record IdxFile(int[] Dimensions, byte[] Data)
 {
     public int Count => Dimensions[0];
 

@@ -10,7 +10,7 @@ namespace WeakToStrong.Data.Sources;
 /// is a 4-byte big-endian uncompressed length, then (for compression types 2 and 3) a type byte and the payload:
 /// 'Z' = raw LZMA2 (xz without container), '1' = zlib, '0' = stored. Type 1 databases have no type byte (zlib).
 /// </summary>
-public sealed class RLazyLoadDb
+internal sealed class RLazyLoadDb
 {
     private readonly string _rdb;
     private readonly Dictionary<string, (long Offset, int Length)> _variables = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace WeakToStrong.Data.Sources;
 /// A value read from R's serialization format: enough of it for data sets (vectors, lists, data frames, factors,
 /// pairlists and their attributes). Environments, closures and language objects are read but kept opaque.
 /// </summary>
-public sealed class RValue
+internal sealed class RValue
 {
     public int Type { get; init; }
     /// <summary>int[] (logical, integer; NA = int.MinValue), double[], string?[] (character; null = NA),
@@ -68,7 +68,7 @@ public sealed class RValue
 /// Reads R's serialization format (XDR, versions 2 and 3), as written by saveRDS/save and inside lazy-load databases.
 /// Reference: R Internals, "Serialization formats". Only the binary big-endian "X" format is supported.
 /// </summary>
-public sealed class RSerializationReader
+internal sealed class RSerializationReader
 {
     private readonly byte[] _buf;
     private int _pos;

@@ -2,13 +2,13 @@ using System.Text.Json;
 
 namespace WeakToStrong.Data.Sources;
 
-public enum PackageKind { Apt, Npm }
+internal enum PackageKind { Apt, Npm }
 
 /// <summary>
 /// An installed package a task is built from: a Debian package (found at a fixed path) or an npm package (found in a
 /// node_modules folder). Locate returns its folder, or null with InstallHint saying exactly how to install it.
 /// </summary>
-public sealed record SourcePackage(PackageKind Kind, string Name, string Licence, string Probe, string? PinnedVersion = null)
+internal sealed record SourcePackage(PackageKind Kind, string Name, string Licence, string Probe, string? PinnedVersion = null)
 {
     /// <summary>Where npm packages are looked for, in order: W2S_NPM_DIR, ~/.cache/w2s/npm, ./node_modules, the global roots.</summary>
     public static IReadOnlyList<string> NpmRoots()
@@ -107,7 +107,7 @@ public sealed record SourcePackage(PackageKind Kind, string Name, string Licence
 }
 
 /// <summary>Where prepared (not shipped) task data lives.</summary>
-public static class DataPaths
+internal static class DataPaths
 {
     /// <summary>~/.cache/w2s (or $XDG_CACHE_HOME/w2s).</summary>
     public static string CacheRoot

@@ -12,7 +12,7 @@ namespace WeakToStrong.Data.Tasks;
 /// the best move's index in that list (K = 256 classes; models mask indices past the list). Whole puzzles and whole games
 /// go to one side of the split.
 /// </summary>
-public sealed class ChessPuzzlesTask : TaskBuilder
+internal sealed class ChessPuzzlesTask : TaskBuilder
 {
     public const int MaxMoves = 256; // more than any position's legal move count (218 is the known maximum)
     public static readonly string[] MoveClasses = Enumerable.Range(0, MaxMoves).Select(i => $"move{i}").ToArray();

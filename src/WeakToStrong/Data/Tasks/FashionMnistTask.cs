@@ -11,7 +11,7 @@ namespace WeakToStrong.Data.Tasks;
 /// laptop-sized; ids name the image's index in its official file ("train/123", "test/45"). Training images identical to
 /// a test image, and repeated images, are dropped.
 /// </summary>
-public sealed class FashionMnistTask : TaskBuilder
+internal sealed class FashionMnistTask : TaskBuilder
 {
     public const string TaskName = "fashion-mnist";
     private const string Folder = "/usr/share/datasets/fashion-mnist";

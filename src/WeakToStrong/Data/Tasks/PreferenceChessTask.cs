@@ -8,7 +8,7 @@ namespace WeakToStrong.Data.Tasks;
 /// position, the two responses are the deep search's best and second-best moves (SAN, with UCI), the best one preferred.
 /// Same positions, engine settings, caches and grouped split as chess-puzzles; read by text models as reward models.
 /// </summary>
-public sealed class PreferenceChessTask : TaskBuilder
+internal sealed class PreferenceChessTask : TaskBuilder
 {
     private readonly ChessPuzzlesTask puzzles = new();
 

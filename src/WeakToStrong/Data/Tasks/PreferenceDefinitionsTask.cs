@@ -6,7 +6,7 @@ namespace WeakToStrong.Data.Tasks;
 /// "wolf"), so both answers are plausible and only knowing the word tells them apart. Nouns and verbs. Whole hypernym
 /// families go to one side of the split, so test words and both test glosses are unseen in training.
 /// </summary>
-public sealed class PreferenceDefinitionsTask : WordNetTaskBase
+internal sealed class PreferenceDefinitionsTask : WordNetTaskBase
 {
     public override string Name => "pref-definitions";
     public override string Description => "Which answer to \"What does WORD mean?\" is right: the word's WordNet gloss or a sibling sense's gloss?";

@@ -7,7 +7,7 @@ namespace WeakToStrong.Data.Tasks;
 /// modeldata holds one review per product, so the two reviews are of different products: the reward model learns what
 /// makes a review glowing, not which product is better. Reviews are used once; test reviews never occur in training.
 /// </summary>
-public sealed class PreferenceReviewsTask : TaskBuilder
+internal sealed class PreferenceReviewsTask : TaskBuilder
 {
     private readonly FineFoodReviewsTask reviews = new();
 

@@ -7,7 +7,7 @@ namespace WeakToStrong.Data.Tasks;
 /// r-cran-modeldata (data set small_fine_foods: training_data 4,000 and testing_data 1,000 reviews), read from the
 /// package's R lazy-load data base. Both of the package's sets are pooled and re-split by this project (balanced test).
 /// </summary>
-public sealed class FineFoodReviewsTask : TaskBuilder
+internal sealed class FineFoodReviewsTask : TaskBuilder
 {
     public override string Name => "fine-food-reviews";
     public override string Description => "Is this Amazon fine-food review rated great (5 stars)? Label 1 = great.";
@@ -45,7 +45,7 @@ public sealed class FineFoodReviewsTask : TaskBuilder
 /// package r-cran-dslabs (data set trump_tweets, 2009-2017). Retweets are dropped. The classic finding is that the
 /// Android tweets were his own and the iPhone ones his staff's, so style and content differ.
 /// </summary>
-public sealed class TrumpTweetsTask : TaskBuilder
+internal sealed class TrumpTweetsTask : TaskBuilder
 {
     public override string Name => "trump-tweets";
     public override string Description => "Was this tweet sent from Android (0) or iPhone (1)?";
@@ -82,7 +82,7 @@ public sealed class TrumpTweetsTask : TaskBuilder
 /// (data set movielens: ~9,000 films with MovieLens genres). Films tagged Comedy but not Drama are comedies, Drama but not
 /// Comedy dramas; others are dropped. Titles are a knowledge task: a model that knows the film knows its genre.
 /// </summary>
-public sealed class MovieGenreTask : TaskBuilder
+internal sealed class MovieGenreTask : TaskBuilder
 {
     public override string Name => "movie-genre";
     public override string Description => "Is this film (title and year) a comedy (1) or a drama (0)?";

@@ -10,7 +10,7 @@ namespace WeakToStrong.Data.Tasks;
 /// ("cat"/"hat"), rhyming with different ones ("blue"/"through"), not rhyming with the same ("cough"/"though"), and not
 /// rhyming with different ones, so the spelled ending alone predicts nothing. Every word occurs in one pair only.
 /// </summary>
-public sealed class RhymeTask : TaskBuilder
+internal sealed class RhymeTask : TaskBuilder
 {
     public override string Name => "cmudict-rhyme";
     public override string Description => "Do these two words rhyme? Label 1 = yes (CMU Pronouncing Dictionary).";

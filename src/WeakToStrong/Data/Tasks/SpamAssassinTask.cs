@@ -10,7 +10,7 @@ namespace WeakToStrong.Data.Tasks;
 /// dropped (they hold mail-server names that identify the collection, not the message), quoted-printable soft breaks
 /// and HTML tags are removed, whitespace collapsed, and the text cut at 1,500 characters.
 /// </summary>
-public sealed partial class SpamAssassinTask : TaskBuilder
+internal sealed partial class SpamAssassinTask : TaskBuilder
 {
     public const int MaxChars = 1500;
     public override string Name => "spam-assassin";

@@ -6,16 +6,16 @@ using WeakToStrong.Data.Sources;
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>One example as a builder writes it: text, optional pair, class index, and a stable source id.</summary>
-public sealed record TaskRow(string Id, string Text, string? Pair, int Label);
+internal sealed record TaskRow(string Id, string Text, string? Pair, int Label);
 
 /// <summary>What a builder produced: the training pool, the fixed test set, and notes on what it dropped or chose.</summary>
-public sealed record BuiltTask(IReadOnlyList<TaskRow> Train, IReadOnlyList<TaskRow> Test, IReadOnlyList<string> Notes);
+internal sealed record BuiltTask(IReadOnlyList<TaskRow> Train, IReadOnlyList<TaskRow> Test, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// A task of the suite: turns an installed source package into train.jsonl / test.jsonl / task.json.
 /// Builders are deterministic (same package version and seed → byte-identical files) and never install anything.
 /// </summary>
-public abstract class TaskBuilder
+internal abstract class TaskBuilder
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
@@ -39,12 +39,18 @@ public abstract class TaskBuilder
     public abstract BuiltTask Build();
 
     /// <summary>Builds and writes the three files into outputDir (created). Returns the build's notes.</summary>
-    public virtual BuiltTask Write(string outputDir)
+    public BuiltTask Write(string outputDir)
     {
         if (MissingSource() is { } missing)
             throw new InvalidOperationException($"task {Name} needs the package {missing.Name}, which is not installed. Install it with: {missing.InstallHint}");
-        var built = Build();
         Directory.CreateDirectory(outputDir);
+        return WriteFiles(outputDir);
+    }
+
+    /// <summary>Writes train.jsonl, test.jsonl and task.json in the common format (<see cref="TaskFiles"/>).</summary>
+    protected virtual BuiltTask WriteFiles(string outputDir)
+    {
+        var built = Build();
         File.WriteAllBytes(Path.Combine(outputDir, "train.jsonl"), TaskFiles.Jsonl(built.Train));
         File.WriteAllBytes(Path.Combine(outputDir, "test.jsonl"), TaskFiles.Jsonl(built.Test));
         File.WriteAllBytes(Path.Combine(outputDir, "task.json"), TaskFiles.TaskJson(this, built));
@@ -57,7 +63,7 @@ public abstract class TaskBuilder
 }
 
 /// <summary>The on-disk format shared by every builder.</summary>
-public static class TaskFiles
+internal static class TaskFiles
 {
     private static readonly JsonWriterOptions Options = new()
     {

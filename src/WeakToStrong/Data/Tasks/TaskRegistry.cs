@@ -3,17 +3,17 @@ using WeakToStrong.Data.Sources;
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>Where a task stands: its files exist (and where), or it can be built, or a source package is missing.</summary>
-public enum TaskState { Ready, Buildable, MissingSource }
+internal enum TaskState { Ready, Buildable, MissingSource }
 
-public sealed record TaskStatus(TaskBuilder Builder, TaskState State, string? Folder, SourcePackage? Missing);
+internal sealed record TaskStatus(TaskBuilder Builder, TaskState State, string? Folder, SourcePackage? Missing);
 
 /// <summary>Every task of the suite. Shipped tasks are committed under data/; the others are built by `w2s data prepare`.</summary>
-public static class TaskRegistry
+internal static class TaskRegistry
 {
     public static IReadOnlyList<TaskBuilder> All { get; } =
     [
         new WordNetDefinitionTask { TestPerClass = 1000, MaxTrainPerClass = 6000 },
-        new WordNetGlossBuilder(),
+        new WordNetGlossTask(),
         new WordNetHypernymTask(),
         new WordNetCategoryTask("wordnet-living", "a living thing", "n00004258"),
         new WordNetCategoryTask("wordnet-artifact", "an artifact (a man-made object)", "n00021939"),
@@ -46,28 +46,8 @@ public static class TaskRegistry
     }
 }
 
-/// <summary>wordnet-gloss through the registry (its builder keeps its own file format; see WordNetGlossTask).</summary>
-public sealed class WordNetGlossBuilder : TaskBuilder
-{
-    public override string Name => WordNetGlossTask.Name;
-    public override string Description => "Does this WordNet gloss (text_pair) define this word (text)? Label 1 = yes.";
-    public override string[] ClassNames => WordNetGlossTask.ClassNames;
-    public override bool Shipped => true;
-    public override string DataLicence => WordNetSource.Licence;
-    public override IReadOnlyList<SourcePackage> Sources { get; } = [WordNetSource.Package];
-    public override BuiltTask Build() => throw new NotSupportedException("use Write");
-
-    public override BuiltTask Write(string outputDir)
-    {
-        if (MissingSource() is { } missing)
-            throw new InvalidOperationException($"task {Name} needs the package {missing.Name}, which is not installed. Install it with: {missing.InstallHint}");
-        var s = WordNetGlossTask.Write(outputDir);
-        return new BuiltTask([], [], [s.ToString()]);
-    }
-}
-
 /// <summary>The WordNet source shared by the wordnet-* tasks.</summary>
-public static class WordNetSource
+internal static class WordNetSource
 {
     public const string Licence = "WordNet 3.0 licence (Princeton University; BSD-like, notice must be kept: data/wordnet-gloss/LICENSE)";
     public static readonly SourcePackage Package = new(PackageKind.Apt, "wordnet-base", "WordNet 3.0 licence", "/usr/share/wordnet/data.noun");

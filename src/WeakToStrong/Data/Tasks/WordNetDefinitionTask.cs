@@ -8,7 +8,7 @@ namespace WeakToStrong.Data.Tasks;
 /// neither, and definitions that occur more than once, are left out. A natural topic-classification task: word features
 /// carry much of it, and knowing what the words of a definition mean carries the rest.
 /// </summary>
-public sealed class WordNetDefinitionTask : WordNetTaskBase
+internal sealed class WordNetDefinitionTask : WordNetTaskBase
 {
     public const string PhysicalEntity = "n00001930", Abstraction = "n00002137";
 

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using WeakToStrong.Data.Sources;
 
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>How to build wordnet-gloss. TrainExamples/TestExamples are even: half positives, half negatives.
 /// CandidatePool is how many of the most frequent usable lemmas the words are drawn from.</summary>
-public sealed record WordNetGlossOptions(
+internal sealed record WordNetGlossOptions(
     int Seed = 0,
     int TrainExamples = 10000,
     int TestExamples = 1500,
@@ -15,7 +16,7 @@ public sealed record WordNetGlossOptions(
 
 /// <summary>What a build produced: counts per split, words per part of speech ("n"/"v"/"a"/"r"), and how often the
 /// gloss contains the word's stem among positives and negatives (the surface cue a bag of words can use).</summary>
-public sealed record WordNetGlossSummary(
+internal sealed record WordNetGlossSummary(
     int TrainExamples, int TestExamples,
     IReadOnlyDictionary<string, int> WordsByPos, double PositiveStemOverlap, double NegativeStemOverlap, IReadOnlyList<string> Notes)
 {
@@ -45,23 +46,45 @@ public sealed record WordNetGlossSummary(
 /// </list>
 /// Deterministic: the same WordNet files and options give byte-identical output.
 /// </summary>
-public static class WordNetGlossTask
+internal sealed class WordNetGlossTask : TaskBuilder
 {
-    public const string Name = "wordnet-gloss";
     public const string DefaultWordNetDir = "/usr/share/wordnet";
-    public static readonly string[] ClassNames = ["no", "yes"];
+
+    public WordNetGlossOptions Options { get; init; } = new();
+
+    public override string Name => "wordnet-gloss";
+    public override string Description => "Does this WordNet gloss (text_pair) define this word (text)? Label 1 = yes.";
+    public override string[] ClassNames => ["no", "yes"];
+    public override bool Shipped => true;
+    public override string DataLicence => WordNetSource.Licence;
+    public override IReadOnlyList<SourcePackage> Sources { get; } = [WordNetSource.Package];
+    public override int Seed => Options.Seed;
 
     public static bool IsInstalled(string wordNetDir = DefaultWordNetDir) => WordNetDatabase.IsInstalled(wordNetDir);
 
-    /// <summary>Builds the task and writes train.jsonl, test.jsonl and task.json into outputDir.</summary>
-    public static WordNetGlossSummary Write(string outputDir, WordNetGlossOptions? options = null)
+    public override BuiltTask Build()
     {
-        var (train, test, summary) = Build(options ?? new WordNetGlossOptions());
-        Directory.CreateDirectory(outputDir);
+        var (train, test, summary) = Build(Options);
+        return Rows(train, test, summary);
+    }
+
+    /// <summary>
+    /// Writes train.jsonl, test.jsonl and task.json in this task's own format: rows carry their part of
+    /// speech ("pos") and no id, and task.json states the build options.
+    /// </summary>
+    protected override BuiltTask WriteFiles(string outputDir)
+    {
+        var (train, test, summary) = Build(Options);
         File.WriteAllBytes(Path.Combine(outputDir, "train.jsonl"), ToJsonl(train));
         File.WriteAllBytes(Path.Combine(outputDir, "test.jsonl"), ToJsonl(test));
-        File.WriteAllBytes(Path.Combine(outputDir, "task.json"), TaskJson(options ?? new WordNetGlossOptions()));
-        return summary;
+        File.WriteAllBytes(Path.Combine(outputDir, "task.json"), TaskJson(Options));
+        return Rows(train, test, summary);
+    }
+
+    private static BuiltTask Rows(List<Row> train, List<Row> test, WordNetGlossSummary summary)
+    {
+        static TaskRow Of(Row r) => new(TextInput.ContentId(r.Text, r.Gloss), r.Text, r.Gloss, r.Label);
+        return new BuiltTask(train.Select(Of).ToList(), test.Select(Of).ToList(), [summary.ToString()]);
     }
 
     /// <summary>A candidate word: its most frequent sense, and every synset a negative gloss must not come from
@@ -230,7 +253,7 @@ public static class WordNetGlossTask
         return ms.ToArray();
     }
 
-    private static byte[] TaskJson(WordNetGlossOptions o)
+    private byte[] TaskJson(WordNetGlossOptions o)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, WriterOptions with { Indented = true }))
@@ -240,7 +263,7 @@ public static class WordNetGlossTask
             w.WriteStartArray("classes");
             foreach (var c in ClassNames) w.WriteStringValue(c);
             w.WriteEndArray();
-            w.WriteString("description", "Does this WordNet gloss (text_pair) define this word (text)? Label 1 = yes.");
+            w.WriteString("description", Description);
             w.WriteString("provenance",
                 $"WordNet 3.0 (Princeton University; licence in LICENSE), read from the Debian package wordnet-base; " +
                 $"built by WeakToStrong.Data.Tasks.WordNetGlossTask with seed {o.Seed}, {o.TrainExamples} train and " +

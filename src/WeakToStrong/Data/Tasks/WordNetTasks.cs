@@ -3,7 +3,7 @@ using WeakToStrong.Data.Sources;
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>Shared parts of the shipped WordNet tasks: source, licence, splitting by word.</summary>
-public abstract class WordNetTaskBase : TaskBuilder
+internal abstract class WordNetTaskBase : TaskBuilder
 {
     public override bool Shipped => true;
     public override string DataLicence => WordNetSource.Licence;
@@ -46,7 +46,7 @@ public abstract class WordNetTaskBase : TaskBuilder
 /// Words are sense-tagged (common) nouns. Negatives are matched to positives by frequency rank (the nearest unused
 /// non-member), so rarity is no cue. Test: a fifth of the members (at most 300) and as many non-members.
 /// </summary>
-public sealed class WordNetCategoryTask(string name, string category, string categoryKey, int? lexFile = null) : WordNetTaskBase
+internal sealed class WordNetCategoryTask(string name, string category, string categoryKey, int? lexFile = null) : WordNetTaskBase
 {
     public override string Name => name;
     public override string Description => lexFile is int lf
@@ -92,7 +92,7 @@ public sealed class WordNetCategoryTask(string name, string category, string cat
 /// (a category seen with "yes" in one half would otherwise be wrong by construction when it comes back with "no" in the
 /// other), and train and test are disjoint in both.
 /// </summary>
-public sealed class WordNetHypernymTask : WordNetTaskBase
+internal sealed class WordNetHypernymTask : WordNetTaskBase
 {
     public override string Name => "wordnet-hypernym";
     public override string Description => $"Is the noun in text a kind of the noun in text_pair? Label 1 = yes (WordNet hypernym, 1-{MaxDistance} levels up).";
@@ -160,7 +160,7 @@ public sealed class WordNetHypernymTask : WordNetTaskBase
 /// synonyms are two words of one synset. Both words are common (sense-tagged) plain lemmas, and every word occurs in
 /// exactly one pair of the whole task, so train and test words are disjoint. Which word comes first is random.
 /// </summary>
-public sealed class WordNetAntonymTask : WordNetTaskBase
+internal sealed class WordNetAntonymTask : WordNetTaskBase
 {
     public override string Name => "wordnet-antonym";
     public override string Description => "Are these two words antonyms (1) or synonyms (0)?";

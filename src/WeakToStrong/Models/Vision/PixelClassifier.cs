@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Models.Vision;
 
 /// <summary>`pixels`: multinomial logistic regression on the raw pixels (scaled to [0, 1]), zero-initialised: the weakest image supervisor.</summary>
-public sealed class PixelClassifier : Classifier
+internal sealed class PixelClassifier : Classifier
 {
     private readonly Linear linear;
 

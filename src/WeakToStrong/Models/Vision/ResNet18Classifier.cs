@@ -8,12 +8,12 @@ namespace WeakToStrong.Models.Vision;
 
 /// <summary>
 /// `resnet18`: a linear probe on frozen pretrained ResNet18 features, as in the paper's vision experiments (appendix):
-/// a bias-free linear head, zero-initialised like the reference code's, on the 512 pooled features. The body runs in ONNX
+/// a bias-free linear head, zero-initialised like the paper's public code's, on the 512 pooled features. The body runs in ONNX
 /// Runtime, so it cannot be finetuned here: every run of this model is a linear probe. Features are computed once an
 /// image: kept in memory for the process and, unless W2S_FEATURE_CACHE=off, in the shared <see cref="FeatureCache"/>
 /// keyed by the graphs' hash, the preprocessing version and the pixels.
 /// </summary>
-public sealed class ResNet18Classifier : Classifier
+internal sealed class ResNet18Classifier : Classifier
 {
     private readonly Linear head;
     private readonly ResNet18Features _body;

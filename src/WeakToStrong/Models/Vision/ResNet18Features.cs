@@ -11,7 +11,7 @@ namespace WeakToStrong.Models.Vision;
 /// mean/std) and ResNet18.onnx (input [1, 3, 224, 224], output [1, 512, 1, 1]). A 28x28 image is upsampled bilinearly
 /// to 224x224 and its grey value copied to the three channels. One image a run: the graphs fix the batch size at 1.
 /// </summary>
-public sealed class ResNet18Features : IDisposable
+internal sealed class ResNet18Features : IDisposable
 {
     public const int Width = 512;
     public const int InputSide = 224;

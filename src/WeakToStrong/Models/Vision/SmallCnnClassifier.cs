@@ -9,7 +9,7 @@ namespace WeakToStrong.Models.Vision;
 /// `cnn`: a small convolutional net trained from scratch (no pretraining): conv 5x5 (16) → ReLU → max-pool 2 → conv 5x5
 /// (32) → ReLU → max-pool 2 → linear. Stronger than logistic regression on pixels, far weaker than pretrained features.
 /// </summary>
-public sealed class SmallCnnClassifier : Classifier
+internal sealed class SmallCnnClassifier : Classifier
 {
     private readonly Conv2d conv1, conv2;
     private readonly Linear head;

@@ -6,7 +6,7 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// One Slurm job array of a submission: the stages it runs (array task i runs Keys[i]), its dependency level, and the
 /// arrays (by index in the submission) it waits for with afterany. JobId is set once sbatch accepted it.
 /// </summary>
-public sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyList<string> Keys, IReadOnlyList<int> DependsOn, string? JobId = null)
+internal sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyList<string> Keys, IReadOnlyList<int> DependsOn, string? JobId = null)
 {
     /// <summary>
     /// Groups the stages to run into arrays. A stage's level is 0 when its labeller is not among them (none, or finished

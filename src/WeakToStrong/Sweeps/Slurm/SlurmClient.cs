@@ -4,13 +4,13 @@ using System.Diagnostics;
 namespace WeakToStrong.Sweeps.Slurm;
 
 /// <summary>One array task in Slurm's queue (squeue): its array job id, task index, state (PENDING, RUNNING, ...) and reason.</summary>
-public sealed record QueuedTask(string JobId, int? Task, string State, string Reason);
+internal sealed record QueuedTask(string JobId, int? Task, string State, string Reason);
 
 /// <summary>
 /// Slurm's command-line tools (sbatch, squeue, scontrol, scancel, sinfo), run as processes: they are the interface every
 /// Slurm installation has, whatever its version, and they read the cluster's own configuration and credentials.
 /// </summary>
-public sealed class SlurmClient
+internal sealed class SlurmClient
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 

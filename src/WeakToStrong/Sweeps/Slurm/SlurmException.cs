@@ -5,4 +5,4 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// The cluster's state, not a bug: the CLI reports it as an error of --executor slurm. An InvalidOperationException,
 /// so the executor, which takes a failed submission back, catches it.
 /// </summary>
-public sealed class SlurmException(string message) : InvalidOperationException(message);
+internal sealed class SlurmException(string message) : InvalidOperationException(message);

@@ -12,7 +12,7 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// computes one stage into the shared cache. Unless told not to wait, it then follows the queue until its jobs have
 /// ended and fills the results store from the cache, as the local runner does.
 /// </summary>
-public sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, ResultStore? store = null) : ISweepExecutor
+internal sealed class SlurmExecutor(string resultsFolder, SlurmOptions options, ResultStore? store = null) : ISweepExecutor
 {
     private readonly SlurmClient slurm = new();
 

@@ -7,7 +7,7 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// are further sbatch options, one each (e.g. "--account=abc", "--gres=gpu:1"). A level with more stages than
 /// MaxArraySize is split into several arrays (Slurm's MaxArraySize is 1001 by default).
 /// </summary>
-public sealed record SlurmOptions(
+internal sealed record SlurmOptions(
     IReadOnlyList<string> Command,
     string? Partition = null,
     string? Time = null,

@@ -8,7 +8,7 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// job ids known only at submission. The script records the task's exit status in a file, because clusters without an
 /// accounting database (and sacct) forget finished jobs after a few minutes.
 /// </summary>
-public static class SlurmScript
+internal static class SlurmScript
 {
     public static string Text(SlurmSubmission submission, SlurmArray array, SlurmOptions options, string resultsFolder)
     {

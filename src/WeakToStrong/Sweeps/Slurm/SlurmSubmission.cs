@@ -9,7 +9,7 @@ namespace WeakToStrong.Sweeps.Slurm;
 /// are found from there), the stages to run (their full specs, so a job needs no plan) and the arrays with their job ids. Beside it: the sbatch scripts, logs/ (one log per array task) and status/ (each
 /// task's exit status, which the job script writes: no accounting database needed).
 /// </summary>
-public sealed record SlurmSubmission(
+internal sealed record SlurmSubmission(
     int Number, DateTime SubmittedUtc, SweepConfig Config, string WorkingDirectory, IReadOnlyList<SlurmArray> Arrays, IReadOnlyList<StageSpec> Stages)
 {
     public const string FileName = "submission.json";
