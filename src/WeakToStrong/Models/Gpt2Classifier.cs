@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace WeakToStrong.Models;
 
 /// <summary>
-/// A GPT-2 decoder with the linear head on the hidden state of the last real token, as the reference weak-to-strong code
+/// A GPT-2 decoder with the linear head on the hidden state of the last real token, as the paper's public code
 /// classifies with GPT-2 (a causal model has seen the whole input only there). Inputs are right-padded, so the causal mask
 /// alone keeps padding out of every real token's state.
 /// </summary>

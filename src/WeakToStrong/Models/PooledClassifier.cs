@@ -8,7 +8,7 @@ namespace WeakToStrong.Models;
 
 /// <summary>
 /// A pretrained body that pools each input to one feature vector, and a bias-free linear head that starts at zero, as the
-/// reference weak-to-strong code does (all classes equal at step 0). When the body is frozen (linear probe) and a
+/// paper's public code does (all classes equal at step 0). When the body is frozen (linear probe) and a
 /// <see cref="FeatureCache"/> is attached, features come from the cache and the body runs only for unseen inputs.
 /// </summary>
 public abstract class PooledClassifier : Classifier

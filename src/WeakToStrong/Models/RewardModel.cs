@@ -9,7 +9,7 @@ namespace WeakToStrong.Models;
 /// cross-entropy against a one-hot label is the Bradley-Terry loss, against a soft weak label its soft version, and
 /// every loss, weak label and metric of the classification track applies unchanged.
 /// The scalar reward is the inner model's logit difference, r = z1 − z0: a linear head (zero at the start, like the
-/// reference's heads) on the inner model's features.
+/// public code's heads) on the inner model's features.
 /// </summary>
 public sealed class RewardModel : Classifier
 {

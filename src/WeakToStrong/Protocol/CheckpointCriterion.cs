@@ -3,7 +3,7 @@ namespace WeakToStrong.Protocol;
 /// <summary>Which of the student's checkpoints to keep.</summary>
 public enum CheckpointCriterion
 {
-    /// <summary>The last one (the reference's default).</summary>
+    /// <summary>The last one (the default of the paper's public code).</summary>
     Final,
 
     /// <summary>
