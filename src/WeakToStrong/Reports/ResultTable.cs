@@ -24,6 +24,9 @@ public static class ResultTable
         console.MarkupLine($"test majority rate {r.Data.TestMajorityRate * 100:F1}%; weak labels right on B {r.WeakLabelAccuracyOnB * 100:F1}%; " +
                            $"student agrees with weak on test {r.StudentWeakAgreement.Overall * 100:F1}% (where weak right {r.StudentWeakAgreement.WhereWeakRight * 100:F1}%, where weak wrong {(r.StudentWeakAgreement.WhereWeakWrong is double w ? $"{w * 100:F1}%" : "-")}); A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
                            $"total {r.TotalSeconds:F0} s");
+        if (r.WeakMembers is { } members)
+            console.MarkupLine("weak ensemble members (test accuracy, labels right on B): " + string.Join("; ", members.Select(m =>
+                $"{Markup.Escape(m.Model)}{(m.Resample > 0 ? $" bag {m.Resample}" : "")} {m.TestAccuracy * 100:F1}%, {m.LabelAccuracyOnB * 100:F1}%")));
         if (r.Diagnostics is { } d)
             console.MarkupLine($"gain over weak {d.Gain * 100:+0.0;-0.0} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
                                $"{d.CorrectionExpansion.Correction} correction, {d.CorrectionExpansion.Expansion} expansion by {d.CorrectionExpansion.Neighbours}-NN on B); " +

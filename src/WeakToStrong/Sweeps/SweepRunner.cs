@@ -48,7 +48,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
         (string, int)? memoData = null;
         bool TryRun(StageSpec stage, List<StageSpec> left)
         {
-            if (!Finished(stage) && stage.Labeller is { } labeller && !Finished(labeller)) return false; // its labeller is being computed elsewhere
+            if (!Finished(stage) && !stage.Upstream.All(Finished)) return false; // its labeller is being computed elsewhere
             var data = plan.DataOf(stage);
             var cached = Finished(stage) ? new StageCache.CachedOutput(Output(stage), Computed: false) : cache.TryCached(stage, () =>
             {

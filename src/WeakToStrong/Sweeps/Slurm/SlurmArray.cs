@@ -21,8 +21,8 @@ public sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyList
         var keys = stages.Select(s => s.Key).ToHashSet();
         var levels = new Dictionary<string, int>();
         int LevelOf(StageSpec s) => levels.TryGetValue(s.Key, out int l) ? l
-            : levels[s.Key] = s.Labeller is { } labeller && keys.Contains(labeller.Key) ? LevelOf(labeller) + 1 : 0;
-        var labellers = stages.Where(s => s.Labeller is { } l && keys.Contains(l.Key)).Select(s => s.Labeller!.Key).ToHashSet();
+            : levels[s.Key] = s.Upstream.Where(u => keys.Contains(u.Key)).Select(u => LevelOf(u) + 1).DefaultIfEmpty(0).Max();
+        var labellers = stages.SelectMany(s => s.Upstream).Where(u => keys.Contains(u.Key)).Select(u => u.Key).ToHashSet();
 
         var arrays = new List<SlurmArray>();
         List<int> previous = [];
