@@ -18,7 +18,7 @@ internal static class SupervisionOptions
 
     public static GoldBudget? Parse(int count, GoldUse use, bool useGiven, CheckpointCriterion selection)
     {
-        if (count < 0) throw new UserInputException("--gold", $"must be 0 (none) or a number of gold labels, not {count}");
+        if (count < 0) throw new UserInputException("--gold", $"must be 0 (none) or a number of gold labels, not {count}", "Give e.g. --gold 64.");
         if (count == 0)
         {
             if (useGiven) throw new UserInputException("--gold-use", "needs --gold K (the number of gold labels)", "Add e.g. --gold 64.");
@@ -34,7 +34,7 @@ internal static class SupervisionOptions
         "mix" => GoldUse.Mix,
         "platt" => GoldUse.Platt,
         "select" => GoldUse.Select,
-        _ => throw new UserInputException("--gold-use", $"takes mix, platt or select, not '{text}'"),
+        _ => throw new UserInputException("--gold-use", $"takes mix, platt or select, not '{text}'", "Give e.g. --gold-use mix."),
     };
 
     /// <summary>Checks a budget against the data, before anything trains.</summary>

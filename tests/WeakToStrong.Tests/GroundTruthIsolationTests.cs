@@ -48,4 +48,39 @@ public class GroundTruthIsolationTests
         Assert.Equal(b.Count, weakLabels.Labels.Count);
         Assert.True(weakCorrect.Count(c => c) < 10);
     }
+
+    [Theory]
+    [InlineData(GoldUse.Mix)]
+    [InlineData(GoldUse.Platt)]
+    public void WithAGoldBudgetOnlyTheGoldLabelsOfHalfBReachTheStudent(GoldUse use)
+    {
+        // Two splits that differ only in B's truth outside the gold positions (inverted in one): if any of that truth
+        // reached the student, its training and so its predictions would differ.
+        const int seed = 3, k = 12;
+        var gold = SupervisionTests.Poisoned(invertB: false).Split.Gold(k, seed).Positions.ToHashSet();
+        var (clean, data) = SupervisionTests.Poisoned(invertB: false);
+        var (poisoned, _) = SupervisionTests.Poisoned(invertB: true, invertAt: i => !gold.Contains(i));
+        var config = new ExperimentConfig("bow", "bow", "xent", Seed: seed, Gold: new GoldBudget(k, use));
+
+        var (a, _, _) = Experiment.Run(clean, data, config);
+        var (b, _, _) = Experiment.Run(poisoned, data, config);
+
+        Assert.Equal(clean.Gold(k, seed).Examples, poisoned.Gold(k, seed).Examples); // the gold examples themselves agree
+        Assert.Equal(a.Student.TestAccuracy, b.Student.TestAccuracy);
+        Assert.Equal(a.Diagnostics!.MisfitOnB, b.Diagnostics!.MisfitOnB); // the student's predictions on B, to the last bit
+        Assert.Equal(a.Diagnostics.MisfitOnTest, b.Diagnostics.MisfitOnTest);
+        Assert.True(b.Ceiling.TestAccuracy < 0.5, $"ceiling {b.Ceiling.TestAccuracy}"); // the ceiling does read the poisoned truth
+    }
+
+    [Fact]
+    public void GoldLabelsReachTheStudentWhenMixedIn()
+    {
+        // The converse: with B's truth inverted at the gold positions only, mixing them in changes the student.
+        const int seed = 3, k = 12;
+        var gold = SupervisionTests.Poisoned(invertB: false).Split.Gold(k, seed).Positions.ToHashSet();
+        var (clean, data) = SupervisionTests.Poisoned(invertB: false);
+        var (poisoned, _) = SupervisionTests.Poisoned(invertB: true, invertAt: gold.Contains);
+        var config = new ExperimentConfig("bow", "bow", "xent", Seed: seed, Gold: new GoldBudget(k, GoldUse.Mix));
+        Assert.NotEqual(Experiment.Run(clean, data, config).Result.Diagnostics!.MisfitOnB, Experiment.Run(poisoned, data, config).Result.Diagnostics!.MisfitOnB);
+    }
 }
