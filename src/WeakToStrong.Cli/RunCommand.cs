@@ -33,6 +33,7 @@ internal static class RunCommand
         var select = new Option<string>("--select") { Description = "Student checkpoint: final (default), weak (best agreement with held-out weak labels; no ground truth), or oracle (best test accuracy: an upper bound, not a method)", DefaultValueFactory = _ => "final" };
         var gold = new Option<int>("--gold") { Description = "Gold-label budget: give the student this many ground-truth labels of half B (drawn by seed), used as --gold-use says; 0 = none", DefaultValueFactory = _ => 0 };
         var goldUse = new Option<string>("--gold-use") { Description = "How the student uses the gold labels: mix (train on them, each counting 4 weak labels), platt (calibrate the weak labels on them; two classes) or select (the checkpoint most accurate on them)", DefaultValueFactory = _ => "mix" };
+        var s2s = new Option<int>("--s2s") { Description = "Strong-to-strong rounds: the student relabels B and a fresh student trains on its labels, this many times (0 = none)", DefaultValueFactory = _ => 0 };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
         var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
@@ -42,7 +43,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, gold, goldUse, weakLr, strongLr,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, gold, goldUse, s2s, weakLr, strongLr,
             output, force, json,
         };
         foreach (var option in shared.All) command.Options.Add(option);
@@ -77,7 +78,7 @@ internal static class RunCommand
                 WeakModel = SupervisionOptions.Weak("--weak", r.GetValue(weak)!), StrongModel = r.GetValue(strong)!, Loss = r.GetValue(loss)!, Seed = common.FirstSeed,
                 WeakLearningRate = r.GetValue(weakLr), StrongLearningRate = r.GetValue(strongLr), FilterConfident = filterSetting,
                 Bootstrap = r.GetValue(bootstrap), GenerativeFinetuning = r.GetValue(genft), GenerativeIncludesTestInputs = r.GetValue(genftTest),
-                Selection = selection, Gold = goldBudget,
+                Selection = selection, Gold = goldBudget, StrongToStrong = SupervisionOptions.Rounds("--s2s", r.GetValue(s2s)),
             };
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");

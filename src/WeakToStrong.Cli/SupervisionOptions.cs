@@ -2,7 +2,7 @@ using WeakToStrong.Protocol;
 
 namespace WeakToStrong.Cli;
 
-/// <summary>The research options of run and sweep that shape the supervision: weak ensembles and gold-label budgets.</summary>
+/// <summary>The research options of run and sweep that shape the supervision: weak ensembles, gold-label budgets, strong-to-strong rounds.</summary>
 internal static class SupervisionOptions
 {
     /// <summary>A --weak value, an ensemble written canonically (members joined by '+'); a bad ensemble fails here.</summary>
@@ -36,6 +36,12 @@ internal static class SupervisionOptions
         "select" => GoldUse.Select,
         _ => throw new UserInputException("--gold-use", $"takes mix, platt or select, not '{text}'", "Give e.g. --gold-use mix."),
     };
+
+    /// <summary>The largest number of strong-to-strong rounds: each is a full student training.</summary>
+    public const int MaxRounds = 10;
+
+    public static int Rounds(string option, int rounds) => rounds is >= 0 and <= MaxRounds ? rounds
+        : throw new UserInputException(option, $"must be from 0 to {MaxRounds} rounds, not {rounds}", "Give e.g. --s2s 2.");
 
     /// <summary>Checks a budget against the data, before anything trains.</summary>
     public static void Check(GoldBudget budget, int smallestB, int classes)

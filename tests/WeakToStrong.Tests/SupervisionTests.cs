@@ -137,3 +137,45 @@ public class SupervisionTests
         return (new ExperimentSplit(a, b, test, 2), new DataReport("poisoned", 2, ["0", "1"], a.Count, b.Count, test.Count, 0.5, []));
     }
 }
+
+/// <summary>Strong-to-strong rounds: the plan's chain of students, and what each round trains on.</summary>
+public class StrongToStrongTests
+{
+    [Fact]
+    public void EachRoundIsAFreshStudentOfThePreviousStudentsLabels()
+    {
+        var plain = Experiment.Plan(new ExperimentConfig("bow", "minilm-l1"), "t", "d");
+        var plan = Experiment.Plan(new ExperimentConfig("bow", "minilm-l1", StrongToStrong: 2), "t", "d");
+        Assert.Equal(2, plan.Rounds.Count);
+        Assert.Equal(plain.Student.Key, plan.Rounds[0].Key); // round 0 is the plain experiment's student, shared
+        Assert.Same(plan.Rounds[0], plan.Rounds[1].Labeller);
+        Assert.Same(plan.Rounds[1], plan.Student.Labeller);
+        Assert.Equal([0, 1, 2], new[] { plan.Rounds[0], plan.Rounds[1], plan.Student }.Select(s => s.StudentRound()));
+        Assert.Contains("s2s round 2", plan.Student.Describe());
+        Assert.Equal([.. plan.Rounds, plan.Student], plan.Stages.Where(s => s.Kind == StageKind.Student));
+        Assert.Equal(plain.Weak.Key, plan.Weak.Key);
+    }
+
+    [Fact]
+    public void ARoundTrainsOnThePreviousStudentsPredictionsOnB()
+    {
+        var (split, _) = SupervisionTests.Poisoned(invertB: false);
+        var plan = Experiment.Plan(new ExperimentConfig("bow", "bow", StrongToStrong: 1), "t", "d");
+        // The previous student's predictions on B (TrainProbabilities), one per input of B: example i gets p₁ = i / |B|.
+        var predictions = split.BInputs.Select((_, i) => new[] { 1 - (float)i / split.BInputs.Count, (float)i / split.BInputs.Count }).ToArray();
+        var previous = new StageOutput(new ModelResult("student", "bow", "", "xent", 0, 0, 0, null, 0, 0, 0, 0), [], null, 0, 0) { TrainProbabilities = predictions };
+        var labels = StageTraining.LabelsFor(plan.Student, split, s => s == plan.Rounds[0] ? previous : throw new InvalidOperationException());
+        Assert.Equal(split.BInputs, labels.Labels.Select(l => l.Input));
+        Assert.Equal(predictions, labels.Labels.Select(l => l.Probabilities));
+    }
+
+    [Fact]
+    public void RunReportsEveryRound()
+    {
+        var (split, data) = SupervisionTests.Poisoned(invertB: false);
+        var (result, _, _) = Experiment.Run(split, data, new ExperimentConfig("bow", "bow", "xent", Seed: 2, StrongToStrong: 2));
+        Assert.Equal(2, result.StudentRounds!.Count);
+        Assert.Contains("s2s round 2", result.Student.TrainedOn);
+        Assert.True(result.Student.TestAccuracy > 0.9, $"{result.Student.TestAccuracy}");
+    }
+}

@@ -71,11 +71,18 @@ public static class Experiment
             Labeller = labeller, Slice = chain.Count, Slices = slices, Filter = config.FilterConfident, Selection = config.Selection,
             Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs, Gold = config.Gold,
         };
+        // Strong-to-strong: each round a fresh student, the same in all but its labeller, learns the previous student's labels.
+        var rounds = new List<StageSpec>();
+        for (int r = 0; r < config.StrongToStrong; r++)
+        {
+            rounds.Add(student);
+            student = student with { Labeller = student };
+        }
         var ceiling = Stage(StageKind.Ceiling, config.StrongModel, "xent", config.StrongLearningRate) with
         {
             Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs,
         };
-        return new ExperimentPlan(config, weak, links, student, ceiling) { Members = members };
+        return new ExperimentPlan(config, weak, links, student, ceiling) { Members = members, Rounds = rounds };
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace WeakToStrong.Protocol;
 
 /// <summary>
 /// One weak-to-strong experiment: a weak and a strong model, a loss for the student, a seed. WeakModel may name an
-/// ensemble (<see cref="WeakEnsemble"/>, e.g. "bow+minilm-l1" or "bag5:bow"). The options added later (Gold) are left out
+/// ensemble (<see cref="WeakEnsemble"/>, e.g. "bow+minilm-l1" or "bag5:bow"). The options added later (Gold, StrongToStrong) are left out
 /// of the stored JSON when off, so configurations without them hash as before.
 /// </summary>
 public sealed record ExperimentConfig(
@@ -31,7 +31,10 @@ public sealed record ExperimentConfig(
     int? MinSteps = null,
     // K ground-truth labels of half B for the student, and how it uses them (GoldBudget).
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    GoldBudget? Gold = null)
+    GoldBudget? Gold = null,
+    // Strong-to-strong rounds: the student relabels its part of B and a fresh student trains on those labels, this many times.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    int StrongToStrong = 0)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

@@ -69,6 +69,10 @@ public sealed record ExperimentResult(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EnsembleMemberResult>? WeakMembers { get; init; }
 
+    /// <summary>The students of the strong-to-strong rounds before the final one (null without rounds); Student is the last round's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ModelResult>? StudentRounds { get; init; }
+
     /// <summary>Misfit, gain and the correction/expansion split (null in results saved before they existed).</summary>
     public GainDiagnostics? Diagnostics { get; init; }
 

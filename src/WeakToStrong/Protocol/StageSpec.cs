@@ -71,6 +71,7 @@ public sealed record StageSpec(
             MinSteps: config.MinSteps ?? model.MinSteps);
 
     /// <summary>The stages whose outputs this one reads: its labeller, or an ensemble's members.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<StageSpec> Upstream => Labeller is { } labeller ? [labeller, .. Members ?? []] : Members ?? [];
 
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
@@ -95,13 +96,16 @@ public sealed record StageSpec(
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
 
+    /// <summary>A student's strong-to-strong round: 0 for a student of weak labels, k for one trained on round k − 1's labels.</summary>
+    public int StudentRound() => Kind == StageKind.Student && Labeller is { Kind: StageKind.Student } previous ? previous.StudentRound() + 1 : 0;
+
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>
     public string Describe()
     {
         string upstream = Labeller is null ? "" : $"{Labeller.Model}→";
         string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered") +
             (Selection == CheckpointCriterion.Final ? "" : $" select:{Selection}") +
-            (Resample > 0 ? $" bag {Resample}" : "") + (Gold is null ? "" : $" gold {Gold.Count} {Gold.Use.ToString().ToLowerInvariant()}");
+            (Resample > 0 ? $" bag {Resample}" : "") + (StudentRound() > 0 ? $" s2s round {StudentRound()}" : "") + (Gold is null ? "" : $" gold {Gold.Count} {Gold.Use.ToString().ToLowerInvariant()}");
         string loss = Kind is StageKind.Student or StageKind.Link ? $" {Loss}" : "";
         return $"{Kind.ToString().ToLowerInvariant()} {upstream}{Model}{loss}{extras} ({Task}, seed {Seed})";
     }

@@ -18,7 +18,9 @@ public static class StageTraining
     public static WeakLabelSet LabelsFor(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream)
     {
         var labeller = spec.Labeller ?? throw new ArgumentException($"{spec.Kind} stage without a labeller");
-        var probabilities = upstream(labeller).Labels ?? throw new ArgumentException($"{labeller.Kind} stage gives no labels");
+        // A student labels with its predictions on the inputs it was given (strong-to-strong rounds).
+        var probabilities = (labeller.Kind == StageKind.Student ? upstream(labeller).TrainProbabilities : upstream(labeller).Labels)
+            ?? throw new ArgumentException($"{labeller.Describe()} gives no labels (a student cached before it kept its predictions on B: rerun with --force)");
         var inputs = Slice(split.BInputs, spec.Slice, spec.Slices);
         // A weak supervisor labelled all of B; a link labelled exactly the slice after its own.
         var own = labeller.Kind is StageKind.Weak or StageKind.Ensemble ? Slice(probabilities, spec.Slice, spec.Slices) : probabilities;
@@ -44,7 +46,7 @@ public static class StageTraining
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
         var (train, selection) = Selection(spec.Selection, kept, test);
         if (spec.Gold?.Use == GoldUse.Select) selection = GoldBudget.Selection(gold!);
-        var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}" : "")})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
+        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}" : "")})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
             progress, keep: m => Trainer.Predict(m, labels.Labels.Select(l => l.Input).ToList(), stage: "student on B", progress: progress),
             prepare: prepare, selection: selection);
         return output with { DroppedByFilter = given.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };

@@ -8,6 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// and seed are replaced by the grid's. Bootstrap = at most this many intermediate ladder models per pair (0: none);
 /// Generative adds generative-finetuning variants of each student and ceiling. Ensembles adds weak ensembles
 /// (<see cref="WeakEnsemble"/>, members joined by '+') as supervisors of every ladder model stronger than all their members.
+/// StrongToStrong adds a variant "s2s" of every plain experiment with that many strong-to-strong rounds.
 /// Gold adds, for each budget K &gt; 0, a variant of every experiment whose student has K gold labels used as GoldUse says.
 /// </summary>
 public sealed record SweepConfig(
@@ -23,7 +24,8 @@ public sealed record SweepConfig(
     ExperimentConfig? Template = null,
     IReadOnlyList<string>? Ensembles = null,
     IReadOnlyList<int>? Gold = null,
-    GoldUse GoldUse = GoldUse.Mix)
+    GoldUse GoldUse = GoldUse.Mix,
+    int StrongToStrong = 0)
 {
     /// <summary>The experiment of the grid with these models, loss and seed.</summary>
     public ExperimentConfig Experiment(string weak, string strong, string loss, int seed) =>
@@ -33,7 +35,7 @@ public sealed record SweepConfig(
 /// <summary>One experiment of the grid. Variant: "plain", "genft" (generative finetuning) or "bootstrap".</summary>
 public sealed record SweepCell(string Task, int Seed, string Variant, Protocol.ExperimentPlan Plan)
 {
-    public const string Plain = "plain", Genft = "genft", Bootstrapped = "bootstrap";
+    public const string Plain = "plain", Genft = "genft", Bootstrapped = "bootstrap", StrongToStrong = "s2s";
 
     /// <summary>The variant of a gold-label budget, e.g. "gold64-mix".</summary>
     public static string GoldVariant(GoldBudget gold) => $"gold{gold.Count}-{gold.Use.ToString().ToLowerInvariant()}";

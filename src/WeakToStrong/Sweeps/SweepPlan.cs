@@ -107,12 +107,16 @@ public sealed class SweepPlan
                 foreach (var strong in ladder.Where(m => ModelCatalog.IndexOf(m) > ensemble.Members.Max(e => ModelCatalog.IndexOf(e.Model))))
                 foreach (var loss in config.Losses)
                     cells.Add(new SweepCell(taskName, seed, SweepCell.Plain, PlanOf(Experiment(weak, strong, loss))));
-                // Gold-label budgets: a variant of each plain experiment (the budget's stages share its weak and ceiling).
+                // Gold-label budgets and strong-to-strong rounds: variants of each plain experiment (sharing its weak and ceiling).
                 foreach (var cell in cells.Skip(first).Where(c => c.Variant == SweepCell.Plain).ToList())
-                foreach (var k in budgets)
                 {
-                    var gold = new GoldBudget(k, config.GoldUse);
-                    cells.Add(new SweepCell(taskName, seed, SweepCell.GoldVariant(gold), PlanOf(cell.Plan.Config with { Gold = gold })));
+                    foreach (var k in budgets)
+                    {
+                        var gold = new GoldBudget(k, config.GoldUse);
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.GoldVariant(gold), PlanOf(cell.Plan.Config with { Gold = gold })));
+                    }
+                    if (config.StrongToStrong > 0)
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.StrongToStrong, PlanOf(cell.Plan.Config with { StrongToStrong = config.StrongToStrong })));
                 }
             }
         }
@@ -128,6 +132,7 @@ public sealed class SweepPlan
             .OrderBy(s => taskOrder[s.Task]).ThenBy(s => s.Seed)
             .ThenBy(s => s.Kind switch { StageKind.Weak => 0, StageKind.Ensemble => 1, StageKind.Link => 2, _ => 3 })
             .ThenBy(s => s.Kind == StageKind.Link ? s.Slice : 0)
+            .ThenBy(s => s.StudentRound())
             .ThenBy(s => order.GetValueOrDefault(s.Model, int.MaxValue))
             .ThenBy(s => s.Generative) // a model's genft stages next to each other: finetuned once per process
             .ThenBy(s => s.Kind == StageKind.Ceiling ? 0 : 1)
