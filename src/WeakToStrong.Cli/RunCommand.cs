@@ -34,6 +34,7 @@ internal static class RunCommand
         var gold = new Option<int>("--gold") { Description = "Gold-label budget: give the student this many ground-truth labels of half B (drawn by seed), used as --gold-use says; 0 = none", DefaultValueFactory = _ => 0 };
         var goldUse = new Option<string>("--gold-use") { Description = "How the student uses the gold labels: mix (train on them, each counting 4 weak labels), platt (calibrate the weak labels on them; two classes) or select (the checkpoint most accurate on them)", DefaultValueFactory = _ => "mix" };
         var s2s = new Option<int>("--s2s") { Description = "Strong-to-strong rounds: the student relabels B and a fresh student trains on its labels, this many times (0 = none)", DefaultValueFactory = _ => 0 };
+        var probe = new Option<string?>("--probe") { Description = $"A {EmbeddingProbe.Neighbours}-NN probe on the student's pretrained embeddings of B: relabel (train on the mean weak label of each example's nearest neighbours) or filter (drop the 10% of weak labels that disagree most with it)" };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
         var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
@@ -43,7 +44,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, gold, goldUse, s2s, weakLr, strongLr,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, gold, goldUse, s2s, probe, weakLr, strongLr,
             output, force, json,
         };
         foreach (var option in shared.All) command.Options.Add(option);
@@ -79,10 +80,14 @@ internal static class RunCommand
                 WeakLearningRate = r.GetValue(weakLr), StrongLearningRate = r.GetValue(strongLr), FilterConfident = filterSetting,
                 Bootstrap = r.GetValue(bootstrap), GenerativeFinetuning = r.GetValue(genft), GenerativeIncludesTestInputs = r.GetValue(genftTest),
                 Selection = selection, Gold = goldBudget, StrongToStrong = SupervisionOptions.Rounds("--s2s", r.GetValue(s2s)),
+                Probe = r.GetValue(probe) is { } p ? SupervisionOptions.ParseProbe("--probe", p) : null,
             };
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");
             foreach (var member in config.Ensemble?.Members.Select(m => m.Model).Distinct() ?? [config.WeakModel]) OptionChecks.Model("--weak", member, common.Threads);
+            if (config.Gold is not null && config.Probe is not null)
+                throw new UserInputException("--probe", "does not combine with --gold", "Compare them as separate runs.");
+            if (config.Probe is not null) SupervisionOptions.ProbeStudent("--probe", config.StrongModel);
             if (config.Gold is not null && config.BootstrapChain().Count > 0)
                 throw new UserInputException("--gold", "does not combine with --bootstrap", "Give the student its gold labels without a bootstrapping chain.");
             OptionChecks.Model("--strong", config.StrongModel, common.Threads);

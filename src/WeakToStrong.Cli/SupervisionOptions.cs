@@ -2,7 +2,7 @@ using WeakToStrong.Protocol;
 
 namespace WeakToStrong.Cli;
 
-/// <summary>The research options of run and sweep that shape the supervision: weak ensembles, gold-label budgets, strong-to-strong rounds.</summary>
+/// <summary>The research options of run and sweep that shape the supervision: weak ensembles, gold-label budgets, strong-to-strong rounds, embedding probes.</summary>
 internal static class SupervisionOptions
 {
     /// <summary>A --weak value, an ensemble written canonically (members joined by '+'); a bad ensemble fails here.</summary>
@@ -42,6 +42,20 @@ internal static class SupervisionOptions
 
     public static int Rounds(string option, int rounds) => rounds is >= 0 and <= MaxRounds ? rounds
         : throw new UserInputException(option, $"must be from 0 to {MaxRounds} rounds, not {rounds}", "Give e.g. --s2s 2.");
+
+    public static ProbeUse ParseProbe(string option, string text) => text switch
+    {
+        "relabel" => ProbeUse.Relabel,
+        "filter" => ProbeUse.Filter,
+        _ => throw new UserInputException(option, $"takes relabel or filter, not '{text}'", $"Give e.g. {option} relabel."),
+    };
+
+    /// <summary>A probe embeds B with the student's pretrained body, so the student needs one.</summary>
+    public static void ProbeStudent(string option, string strong)
+    {
+        if (WeakToStrong.Models.ModelCatalog.Get(strong) is not { Layers: > 0 })
+            throw new UserInputException(option, $"embeds B with the student's pretrained body; '{strong}' has none", "Use a transformer student, e.g. --strong minilm-l2.");
+    }
 
     /// <summary>Checks a budget against the data, before anything trains.</summary>
     public static void Check(GoldBudget budget, int smallestB, int classes)

@@ -70,6 +70,7 @@ public static class Experiment
         {
             Labeller = labeller, Slice = chain.Count, Slices = slices, Filter = config.FilterConfident, Selection = config.Selection,
             Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs, Gold = config.Gold,
+            Probe = config.Probe,
         };
         // Strong-to-strong: each round a fresh student, the same in all but its labeller, learns the previous student's labels.
         var rounds = new List<StageSpec>();

@@ -2,7 +2,7 @@ namespace WeakToStrong.Protocol;
 
 /// <summary>
 /// One weak-to-strong experiment: a weak and a strong model, a loss for the student, a seed. WeakModel may name an
-/// ensemble (<see cref="WeakEnsemble"/>, e.g. "bow+minilm-l1" or "bag5:bow"). The options added later (Gold, StrongToStrong) are left out
+/// ensemble (<see cref="WeakEnsemble"/>, e.g. "bow+minilm-l1" or "bag5:bow"). The options added later (Gold, StrongToStrong, Probe) are left out
 /// of the stored JSON when off, so configurations without them hash as before.
 /// </summary>
 public sealed record ExperimentConfig(
@@ -34,7 +34,10 @@ public sealed record ExperimentConfig(
     GoldBudget? Gold = null,
     // Strong-to-strong rounds: the student relabels its part of B and a fresh student trains on those labels, this many times.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
-    int StrongToStrong = 0)
+    int StrongToStrong = 0,
+    // A kNN probe on the student's pretrained embeddings relabels or filters the weak labels (EmbeddingProbe).
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    ProbeUse? Probe = null)
 {
     /// <summary>The configuration with every default made explicit (learning rates), so a stored config says exactly what ran.</summary>
     public ExperimentConfig Resolved() => this with

@@ -28,7 +28,7 @@ public enum StageKind
 /// supervisor serves every larger student; one ceiling serves every weak model).
 /// The later fields are off by default and enter the key only when set, so keys of experiments without them stay as they were:
 /// Members (an ensemble stage's weak stages), Resample (a weak stage trained on the r-th bootstrap resample of A, for
-/// bagging), Gold (the student's gold-label budget).
+/// bagging), Gold (the student's gold-label budget), Probe (the student's embedding probe).
 /// </summary>
 public sealed record StageSpec(
     StageKind Kind,
@@ -54,7 +54,8 @@ public sealed record StageSpec(
     int MinSteps = 0,
     IReadOnlyList<StageSpec>? Members = null,
     int Resample = 0,
-    GoldBudget? Gold = null)
+    GoldBudget? Gold = null,
+    ProbeUse? Probe = null)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
     public const string CodeVersion = "stages-4";
@@ -93,6 +94,7 @@ public sealed record StageSpec(
         if (Members is not null) extra.Add($"\"members\":{JsonSerializer.Serialize(Members.Select(m => m.Key))}");
         if (Resample != 0) extra.Add($"\"resample\":{Resample}");
         if (Gold is not null) extra.Add($"\"gold\":{JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString() })}");
+        if (Probe is { } probe) extra.Add($"\"probe\":\"{probe}\"");
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
 
@@ -105,7 +107,8 @@ public sealed record StageSpec(
         string upstream = Labeller is null ? "" : $"{Labeller.Model}→";
         string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered") +
             (Selection == CheckpointCriterion.Final ? "" : $" select:{Selection}") +
-            (Resample > 0 ? $" bag {Resample}" : "") + (StudentRound() > 0 ? $" s2s round {StudentRound()}" : "") + (Gold is null ? "" : $" gold {Gold.Count} {Gold.Use.ToString().ToLowerInvariant()}");
+            (Resample > 0 ? $" bag {Resample}" : "") + (StudentRound() > 0 ? $" s2s round {StudentRound()}" : "") + (Gold is null ? "" : $" gold {Gold.Count} {Gold.Use.ToString().ToLowerInvariant()}") +
+            (Probe is { } p ? $" probe {p.ToString().ToLowerInvariant()}" : "");
         string loss = Kind is StageKind.Student or StageKind.Link ? $" {Loss}" : "";
         return $"{Kind.ToString().ToLowerInvariant()} {upstream}{Model}{loss}{extras} ({Task}, seed {Seed})";
     }

@@ -41,16 +41,26 @@ public static class StageTraining
             GoldUse.Platt => GoldBudget.Calibrate(labels.Labels, gold!),
             _ => labels.Labels,
         };
+        int beforeProbe = given.Count;
+        if (spec.Probe is { } probe)
+            given = EmbeddingProbe.Apply(probe, given, EmbeddingProbe.Embeddings(model, given.Select(l => l.Input).ToList(), given[0].Probabilities.Length, spec.Seed));
         var kept = given;
         if (spec.Filter is { } filter) kept = kept.Where(l => !filter.Drops(l.Probabilities)).ToList();
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
         var (train, selection) = Selection(spec.Selection, kept, test);
         if (spec.Gold?.Use == GoldUse.Select) selection = GoldBudget.Selection(gold!);
-        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}" : "")})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
+        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}" : "")}{ProbeNote(spec.Probe, beforeProbe - given.Count)})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
             progress, keep: m => Trainer.Predict(m, labels.Labels.Select(l => l.Input).ToList(), stage: "student on B", progress: progress),
             prepare: prepare, selection: selection);
         return output with { DroppedByFilter = given.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };
     }
+
+    private static string ProbeNote(ProbeUse? probe, int dropped) => probe switch
+    {
+        ProbeUse.Relabel => $", relabelled by a {EmbeddingProbe.Neighbours}-NN probe",
+        ProbeUse.Filter => $", {dropped} dropped by a {EmbeddingProbe.Neighbours}-NN probe",
+        _ => "",
+    };
 
     /// <summary>The student's training labels and checkpoint selection: weak agreement holds out every tenth label as validation.</summary>
     private static (IReadOnlyList<WeakLabel> Train, CheckpointSelection? Selection) Selection(

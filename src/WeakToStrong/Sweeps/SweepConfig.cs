@@ -8,6 +8,7 @@ namespace WeakToStrong.Sweeps;
 /// and seed are replaced by the grid's. Bootstrap = at most this many intermediate ladder models per pair (0: none);
 /// Generative adds generative-finetuning variants of each student and ceiling. Ensembles adds weak ensembles
 /// (<see cref="WeakEnsemble"/>, members joined by '+') as supervisors of every ladder model stronger than all their members.
+/// Probes adds, for each use, a variant "probe-relabel" or "probe-filter" of every plain experiment with a transformer student.
 /// StrongToStrong adds a variant "s2s" of every plain experiment with that many strong-to-strong rounds.
 /// Gold adds, for each budget K &gt; 0, a variant of every experiment whose student has K gold labels used as GoldUse says.
 /// </summary>
@@ -25,7 +26,8 @@ public sealed record SweepConfig(
     IReadOnlyList<string>? Ensembles = null,
     IReadOnlyList<int>? Gold = null,
     GoldUse GoldUse = GoldUse.Mix,
-    int StrongToStrong = 0)
+    int StrongToStrong = 0,
+    IReadOnlyList<ProbeUse>? Probes = null)
 {
     /// <summary>The experiment of the grid with these models, loss and seed.</summary>
     public ExperimentConfig Experiment(string weak, string strong, string loss, int seed) =>

@@ -115,6 +115,9 @@ public sealed class SweepPlan
                         var gold = new GoldBudget(k, config.GoldUse);
                         cells.Add(new SweepCell(taskName, seed, SweepCell.GoldVariant(gold), PlanOf(cell.Plan.Config with { Gold = gold })));
                     }
+                    if (ModelCatalog.Get(cell.Plan.Config.StrongModel) is { Layers: > 0 })
+                        foreach (var probe in config.Probes ?? [])
+                            cells.Add(new SweepCell(taskName, seed, $"probe-{probe.ToString().ToLowerInvariant()}", PlanOf(cell.Plan.Config with { Probe = probe })));
                     if (config.StrongToStrong > 0)
                         cells.Add(new SweepCell(taskName, seed, SweepCell.StrongToStrong, PlanOf(cell.Plan.Config with { StrongToStrong = config.StrongToStrong })));
                 }
