@@ -179,3 +179,56 @@ public class StrongToStrongTests
         Assert.True(result.Student.TestAccuracy > 0.9, $"{result.Student.TestAccuracy}");
     }
 }
+
+/// <summary>The kNN probe on the student's embeddings: its labels and its filter against hand-computed values.</summary>
+public class EmbeddingProbeTests
+{
+    // Four examples on two directions: 0 and 1 point along x, 2 and 3 along y (3 slightly tilted towards x).
+    private static readonly float[][] Embeddings = [[1, 0], [2, 0.1f], [0, 1], [0.2f, 1]];
+    private static readonly float[][] Weak = [[.9f, .1f], [.7f, .3f], [.2f, .8f], [.6f, .4f]];
+
+    [Fact]
+    public void ProbeLabelIsTheMeanWeakLabelOfTheNearestOtherExamples()
+    {
+        // k = 1: 0 ↔ 1 and 2 ↔ 3 are each other's nearest, so each takes the other's weak label.
+        var one = EmbeddingProbe.KnnLabels(Embeddings, Weak, k: 1);
+        Assert.Equal([.7f, .9f, .6f, .2f], one.Select(p => p[0]));
+        // k = 2: example 0's nearest are 1 (cos ≈ 0.999) and 3 (cos 0.2/√1.04 ≈ 0.196): mean of .7 and .6 = .65.
+        // Example 2's nearest are 3 (≈ 0.981) and 1 (0.1/√4.01 ≈ 0.050): mean of .6 and .7 = .65.
+        var two = EmbeddingProbe.KnnLabels(Embeddings, Weak, k: 2);
+        Assert.Equal(.65f, two[0][0], 5);
+        Assert.Equal(.65f, two[2][0], 5);
+    }
+
+    [Fact]
+    public void FilterDropsTheShareThatDisagreesMost()
+    {
+        // Total variation from the probe's labels: |.9−.7| = .2, |.7−.9| = .2, |.2−.6| = .4, |.6−.2| = .4. Dropping 50% drops
+        // the two at .4; dropping 25% drops one of them, the later on a tie.
+        float[][] probe = [[.7f, .3f], [.9f, .1f], [.6f, .4f], [.2f, .8f]];
+        Assert.Equal([0, 1], EmbeddingProbe.Kept(Weak, probe, 0.5));
+        Assert.Equal([0, 1, 2], EmbeddingProbe.Kept(Weak, probe, 0.25));
+        Assert.Equal([0, 1, 2, 3], EmbeddingProbe.Kept(Weak, probe, 0.1)); // ⌊0.4⌋ = 0 dropped
+    }
+
+    [Fact]
+    public void RelabelKeepsInputsAndReplacesLabels()
+    {
+        var labels = Weak.Select((w, i) => new WeakLabel(TextInput.Of($"x{i}", null), w)).ToList();
+        var relabelled = EmbeddingProbe.Apply(ProbeUse.Relabel, labels, Embeddings);
+        Assert.Equal(labels.Select(l => l.Input), relabelled.Select(l => l.Input));
+        Assert.Equal(EmbeddingProbe.KnnLabels(Embeddings, Weak).Select(p => p[0]), relabelled.Select(l => l.Probabilities[0]));
+        Assert.Equal(4, EmbeddingProbe.Apply(ProbeUse.Filter, labels, Embeddings).Count); // 10% of 4 rounds down to none
+    }
+
+    [Fact]
+    public void ProbeIsPartOfTheStudentsKeyOnlyWhenSet()
+    {
+        var plain = Experiment.Plan(new ExperimentConfig("bow", "minilm-l1"), "t", "d");
+        var probed = Experiment.Plan(new ExperimentConfig("bow", "minilm-l1", Probe: ProbeUse.Filter), "t", "d");
+        Assert.DoesNotContain("probe", plain.Student.CanonicalJson());
+        Assert.Contains("\"probe\":\"Filter\"", probed.Student.CanonicalJson());
+        Assert.Equal(plain.Weak.Key, probed.Weak.Key);
+        Assert.Equal(plain.Ceiling.Key, probed.Ceiling.Key);
+    }
+}
