@@ -9,8 +9,8 @@ namespace WeakToStrong.Sweeps.Slurm;
 public sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyList<string> Keys, IReadOnlyList<int> DependsOn, string? JobId = null)
 {
     /// <summary>
-    /// Groups the stages to run into arrays. A stage's level is 0 when its labeller is not among them (none, or finished
-    /// already), else its labeller's level + 1: weak supervisors and ceilings, then bootstrapping links, then students.
+    /// Groups the stages to run into arrays. A stage's level is 0 when its labeller (an ensemble: its members, see
+    /// StageSpec.Upstream) is not among them (none, or finished already), else its labeller's level + 1: weak supervisors and ceilings, then bootstrapping links, then students.
     /// Each level is split into the stages that label a later one and the rest, so the next level waits only for its
     /// labellers (a student does not wait for the largest model's ceiling). afterany, not afterok: one failed stage does
     /// not cancel the others; a stage whose labeller failed fails at once, saying so.
