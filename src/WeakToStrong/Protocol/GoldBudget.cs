@@ -44,12 +44,16 @@ public sealed record GoldBudget(int Count, GoldUse Use)
     }
 
     /// <summary>The weak labels, each mapped through the Platt map fitted on the gold labels (two classes only).</summary>
-    public static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold)
+    public static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold) => Calibrate(weak, gold, out _);
+
+    /// <inheritdoc cref="Calibrate(IReadOnlyList{WeakLabel}, GoldLabels)"/>
+    public static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold, out PlattMap map)
     {
         if (weak.Count > 0 && weak[0].Probabilities.Length != 2)
             throw new UserInputException("--gold-use", $"platt calibrates two-class weak labels; this task has {weak[0].Probabilities.Length} classes", "Use --gold-use mix or select.");
-        var map = PlattMap.Fit(gold.Positions.Select(p => PlattMap.Logit(weak[p].Probabilities)).ToList(), gold.Examples.Select(e => e.Label).ToList());
-        return weak.Select(l => new WeakLabel(l.Input, map.Apply(l.Probabilities))).ToList();
+        map = PlattMap.Fit(gold.Positions.Select(p => PlattMap.Logit(weak[p].Probabilities)).ToList(), gold.Examples.Select(e => e.Label).ToList());
+        var fitted = map;
+        return weak.Select(l => new WeakLabel(l.Input, fitted.Apply(l.Probabilities))).ToList();
     }
 
     /// <summary>Checkpoint selection by accuracy on the gold labels.</summary>
@@ -71,6 +75,8 @@ public sealed record GoldLabels(IReadOnlyList<int> Positions, IReadOnlyList<Exam
 public sealed record PlattMap(double A, double B)
 {
     private const double Ridge = 1e-6, Clamp = 1e-6;
+
+    public override string ToString() => FormattableString.Invariant($"σ({A:G3}·z {(B < 0 ? "−" : "+")} {Math.Abs(B):G3})");
 
     public static double Logit(float[] probabilities)
     {

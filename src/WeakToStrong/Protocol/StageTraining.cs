@@ -35,10 +35,11 @@ public static class StageTraining
     internal static StageOutput Student(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<Example> test,
         IProgress<StageProgress>? progress, Action<Classifier>? prepare, GoldLabels? gold = null)
     {
+        PlattMap? platt = null;
         var given = spec.Gold?.Use switch
         {
             GoldUse.Mix => GoldBudget.Mix(labels.Labels, gold!, labels.Labels[0].Probabilities.Length),
-            GoldUse.Platt => GoldBudget.Calibrate(labels.Labels, gold!),
+            GoldUse.Platt => GoldBudget.Calibrate(labels.Labels, gold!, out platt),
             _ => labels.Labels,
         };
         int beforeProbe = given.Count;
@@ -49,7 +50,7 @@ public static class StageTraining
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
         var (train, selection) = Selection(spec.Selection, kept, test);
         if (spec.Gold?.Use == GoldUse.Select) selection = GoldBudget.Selection(gold!);
-        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}" : "")}{ProbeNote(spec.Probe, beforeProbe - given.Count)})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
+        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}{(platt is null ? "" : $" {platt}")}" : "")}{ProbeNote(spec.Probe, beforeProbe - given.Count)})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
             progress, keep: m => Trainer.Predict(m, labels.Labels.Select(l => l.Input).ToList(), stage: "student on B", progress: progress),
             prepare: prepare, selection: selection);
         return output with { DroppedByFilter = given.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };

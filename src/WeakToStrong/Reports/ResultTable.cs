@@ -13,7 +13,7 @@ public static class ResultTable
             .Title($"[bold]{Markup.Escape(r.Data.Task)}[/]: {c.WeakModel} → {c.StrongModel}, student loss {c.Loss}, seed {c.Seed}")
             .AddColumns("role", "model", "trained on", "lr / C", "test accuracy", "AUROC", "ECE", "steps", "final loss", "train time");
         foreach (var m in new[] { r.Weak }.Concat(r.BootstrapLinks).Concat(r.StudentRounds ?? []).Concat([r.Student, r.Ceiling]))
-            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), m.Solver is { } fit ? $"C {fit.C:G3}" : $"{m.LearningRate:G3}",
+            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), m.Solver is { } fit ? $"C {fit.C:G3}" : m.LearningRate > 0 ? $"{m.LearningRate:G3}" : "-",
                 $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}",
                 m.Solver is not null ? $"{m.Steps} L-BFGS" : m.Epochs > 0 ? $"{m.Steps} ({m.Epochs} ep.)" : m.Steps.ToString(),
                 m.FinalTrainLoss is double l ? $"{l:F3}" : "-", $"{m.TrainSeconds:F0} s");
