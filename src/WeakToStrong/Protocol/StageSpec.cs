@@ -98,6 +98,9 @@ public sealed record StageSpec(
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
 
+    /// <summary>A model trained on all of its half's ground truth (weak or ceiling): the ground-truth curve of a model. Bagged copies are not.</summary>
+    public bool IsModelOnGroundTruth() => Kind is StageKind.Weak or StageKind.Ceiling && Resample == 0;
+
     /// <summary>A student's strong-to-strong round: 0 for a student of weak labels, k for one trained on round k − 1's labels.</summary>
     public int StudentRound() => Kind == StageKind.Student && Labeller is { Kind: StageKind.Student } previous ? previous.StudentRound() + 1 : 0;
 
