@@ -21,7 +21,7 @@ internal static class RunCommand
         var labelField = new Option<string>("--label-field") { Description = "JSON field of the label", DefaultValueFactory = _ => "label" };
         var shared = new ExperimentOptions();
         var defaults = ExperimentOptions.Defaults;
-        var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`)", DefaultValueFactory = _ => defaults.WeakModel };
+        var weak = new Option<string>("--weak") { Description = "Weak supervisor model (see `w2s models`), or an ensemble combined by mean probability: models joined by ',' or '+' (bow,minilm-l1), bagK:MODEL for K copies on bootstrap resamples of A (bag5:bow)", DefaultValueFactory = _ => defaults.WeakModel };
         var strong = new Option<string>("--strong") { Description = "Strong student model", DefaultValueFactory = _ => defaults.StrongModel };
         var loss = new Option<string>("--loss") { Description = "Student loss (see `w2s losses`)", DefaultValueFactory = _ => defaults.Loss };
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of training (the first seed with --seeds)", DefaultValueFactory = _ => defaults.Seed };
@@ -31,6 +31,10 @@ internal static class RunCommand
         var genft = new Option<bool>("--genft") { Description = "Generative finetuning: masked-LM on the training pool's texts before supervised training, for both student and ceiling" };
         var genftTest = new Option<bool>("--genft-include-test") { Description = "Let generative finetuning also read the test inputs (without labels)" };
         var select = new Option<string>("--select") { Description = "Student checkpoint: final (default), weak (best agreement with held-out weak labels; no ground truth), or oracle (best test accuracy: an upper bound, not a method)", DefaultValueFactory = _ => "final" };
+        var gold = new Option<int>("--gold") { Description = "Gold-label budget: give the student this many ground-truth labels of half B (drawn by seed), used as --gold-use says; 0 = none", DefaultValueFactory = _ => 0 };
+        var goldUse = new Option<string>("--gold-use") { Description = "How the student uses the gold labels: mix (train on them, each counting 4 weak labels), platt (calibrate the weak labels on them; two classes) or select (the checkpoint most accurate on them)", DefaultValueFactory = _ => "mix" };
+        var s2s = new Option<int>("--s2s") { Description = "Strong-to-strong rounds: the student relabels B and a fresh student trains on its labels, this many times (0 = none)", DefaultValueFactory = _ => 0 };
+        var probe = new Option<string?>("--probe") { Description = $"A {EmbeddingProbe.Neighbours}-NN probe on the student's pretrained embeddings of B: relabel (train on the mean weak label of each example's nearest neighbours) or filter (drop the 10% of weak labels that disagree most with it)" };
         var weakLr = new Option<double?>("--weak-lr") { Description = "Learning rate of the weak model (default: the model's own)" };
         var strongLr = new Option<double?>("--strong-lr") { Description = "Learning rate of the strong model (default: the model's own)" };
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
@@ -40,7 +44,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
         {
-            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, weakLr, strongLr,
+            task, data, test, textField, pairField, labelField, weak, strong, loss, seed, seeds, filter, bootstrap, genft, genftTest, select, gold, goldUse, s2s, probe, weakLr, strongLr,
             output, force, json,
         };
         foreach (var option in shared.All) command.Options.Add(option);
@@ -53,6 +57,7 @@ internal static class RunCommand
             OptionChecks.LearningRate("--strong-lr", r.GetValue(strongLr));
             var filterSetting = ParseFilter(r.GetValue(filter));
             var selection = ParseSelection(r.GetValue(select)!);
+            var goldBudget = SupervisionOptions.Parse(r.GetValue(gold), r.GetValue(goldUse)!, r.GetResult(goldUse) is { Implicit: false }, selection);
             OptionChecks.Loss("--loss", r.GetValue(loss)!);
             var outDir = r.GetValue(output)!;
             OptionChecks.OutputFolder("--out", outDir, create: false);
@@ -71,14 +76,20 @@ internal static class RunCommand
 
             var config = shared.Template(r, common) with
             {
-                WeakModel = r.GetValue(weak)!, StrongModel = r.GetValue(strong)!, Loss = r.GetValue(loss)!, Seed = common.FirstSeed,
+                WeakModel = SupervisionOptions.Weak("--weak", r.GetValue(weak)!), StrongModel = r.GetValue(strong)!, Loss = r.GetValue(loss)!, Seed = common.FirstSeed,
                 WeakLearningRate = r.GetValue(weakLr), StrongLearningRate = r.GetValue(strongLr), FilterConfident = filterSetting,
                 Bootstrap = r.GetValue(bootstrap), GenerativeFinetuning = r.GetValue(genft), GenerativeIncludesTestInputs = r.GetValue(genftTest),
-                Selection = selection,
+                Selection = selection, Gold = goldBudget, StrongToStrong = SupervisionOptions.Rounds("--s2s", r.GetValue(s2s)),
+                Probe = r.GetValue(probe) is { } p ? SupervisionOptions.ParseProbe("--probe", p) : null,
             };
             if (config.GenerativeIncludesTestInputs && !config.GenerativeFinetuning)
                 throw new UserInputException("--genft-include-test", "needs --genft");
-            OptionChecks.Model("--weak", config.WeakModel, common.Threads);
+            foreach (var member in config.Ensemble?.Members.Select(m => m.Model).Distinct() ?? [config.WeakModel]) OptionChecks.Model("--weak", member, common.Threads);
+            if (config.Gold is not null && config.Probe is not null)
+                throw new UserInputException("--probe", "does not combine with --gold", "Compare them as separate runs.");
+            if (config.Probe is not null) SupervisionOptions.ProbeStudent("--probe", config.StrongModel);
+            if (config.Gold is not null && config.BootstrapChain().Count > 0)
+                throw new UserInputException("--gold", "does not combine with --bootstrap", "Give the student its gold labels without a bootstrapping chain.");
             OptionChecks.Model("--strong", config.StrongModel, common.Threads);
             foreach (var link in config.BootstrapChain()) OptionChecks.Model("--bootstrap", link, common.Threads);
             if (config.Bootstrap is not null && config.BootstrapChain().Count == 0)
@@ -90,7 +101,7 @@ internal static class RunCommand
                 ? Via("--task", () => BuiltinTasks.Load(r.GetValue(task)!))
                 : TaskLoader.LoadFile(dataFile, testFile, fields);
             DataChecks.Warn(taskData);
-            foreach (var (option, model) in new[] { ("--weak", config.WeakModel), ("--strong", config.StrongModel) }
+            foreach (var (option, model) in (config.Ensemble?.Members.Select(m => ("--weak", m.Model)).Distinct() ?? [("--weak", config.WeakModel)]).Append(("--strong", config.StrongModel))
                          .Concat(config.BootstrapChain().Select(m => ("--bootstrap", m))))
                 Via(option, () => InputKinds.Require(model, WeakToStrong.Models.ModelCatalog.Get(model).Inputs, taskData.Name, taskData.Inputs));
             string source = dataFile ?? $"task {taskData.Name}";
@@ -110,6 +121,7 @@ internal static class RunCommand
             if (slices > 1 && smallestB / slices < DataChecks.MinHalf / 2)
                 throw new UserInputException("--bootstrap", $"{slices - 1} intermediate models cut half B ({smallestB} examples) into slices of fewer than {DataChecks.MinHalf / 2}",
                     "Use fewer intermediate models or more data.");
+            if (config.Gold is { } budget) SupervisionOptions.Check(budget, smallestB, taskData.ClassCount);
             if (r.GetValue(exportSplit) is not null) { TorchRuntime.Initialize(common.Threads); SplitExport.Check(config, seedCount, taskData.Inputs); }
 
             bool quiet = r.GetValue(json);

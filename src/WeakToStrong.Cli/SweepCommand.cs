@@ -21,6 +21,11 @@ internal static class SweepCommand
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Also run bootstrapping with up to this many intermediate ladder models per pair (the paper: 2); 0 = off", DefaultValueFactory = _ => 0 };
         var genft = new Option<bool>("--genft") { Description = "Also run generative finetuning (masked LM on the task's texts) of each transformer student and ceiling" };
+        var ensembles = new Option<string?>("--ensembles") { Description = "Also run weak ensembles, comma-separated, members joined by '+' (bow+minilm-l1) or bagK:MODEL (bag5:bow), each supervising every ladder model stronger than all its members" };
+        var gold = new Option<string?>("--gold") { Description = "Gold-label budgets, comma-separated (e.g. 0,16,64,256): each K > 0 adds a variant of every experiment whose student gets K ground-truth labels of B, used as --gold-use says" };
+        var goldUse = new Option<string>("--gold-use") { Description = "How students use gold labels: mix, platt or select (see `w2s run --help`)", DefaultValueFactory = _ => "mix" };
+        var s2s = new Option<int>("--s2s") { Description = "Also run strong-to-strong: a variant of every experiment whose student relabels B and retrains, this many rounds; 0 = off", DefaultValueFactory = _ => 0 };
+        var probes = new Option<string?>("--probes") { Description = "Also run embedding-probe variants of every experiment with a transformer student, comma-separated: relabel, filter (see `w2s run --help`)" };
         var output = new Option<string>("--out") { Description = "Results folder: cache/, results.sqlite, results.csv, results.json", DefaultValueFactory = _ => "results" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and its estimated cost, run nothing" };
         var json = new Option<bool>("--json") { Description = "Machine-readable output: JSON lines of progress events and a final summary on stdout" };
@@ -37,7 +42,7 @@ internal static class SweepCommand
         var shared = new ExperimentOptions();
         var command = new Command("sweep", "Run every pair weak < strong of a model ladder over tasks, losses and seeds; resumable (stages are cached), results in SQLite/CSV/JSON.")
         {
-            tasks, models, losses, seeds, firstSeed, bootstrap, genft, output, dryRun, json,
+            tasks, models, losses, seeds, firstSeed, bootstrap, genft, ensembles, gold, goldUse, s2s, probes, output, dryRun, json,
             executor, partition, time, cpus, memory, sbatch, w2sCommand, noWait,
         };
         foreach (var option in shared.All) command.Options.Add(option);
@@ -51,7 +56,12 @@ internal static class SweepCommand
                 r.GetValue(seeds), r.GetValue(firstSeed), "--seeds", "--first-seed");
             OptionChecks.AtLeast("--bootstrap", r.GetValue(bootstrap), 0);
             var config = new SweepConfig(List(r.GetValue(tasks)!), List(r.GetValue(models)!), List(r.GetValue(losses)!), common.Seeds,
-                common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, shared.Template(r, common));
+                common.FirstSeed, r.GetValue(bootstrap), r.GetValue(genft), common.MaxTrain, common.MaxTest, shared.Template(r, common),
+                r.GetValue(ensembles) is { } e ? List(e) : null, r.GetValue(gold) is { } g ? Budgets(g) : null, SupervisionOptions.ParseUse(r.GetValue(goldUse)!),
+                SupervisionOptions.Rounds("--s2s", r.GetValue(s2s)),
+                r.GetValue(probes) is { } p ? List(p).Select(x => SupervisionOptions.ParseProbe("--probes", x)).Distinct().ToList() : null);
+            if (r.GetResult(goldUse) is { Implicit: false } && !(config.Gold ?? []).Any(k => k > 0))
+                throw new UserInputException("--gold-use", "needs --gold budgets above 0", "Add e.g. --gold 0,16,64.");
             if (config.Tasks.Count == 0) throw new UserInputException("--tasks", "names no task", "Give built-in task names or .jsonl files, comma-separated.");
             if (config.Models.Count == 0) throw new UserInputException("--models", "names no model", "Give the ladder, weakest first, e.g. --models bow,minilm-l1.");
             if (config.Losses.Count == 0) throw new UserInputException("--losses", "names no loss", "`w2s losses` lists them.");
@@ -189,6 +199,10 @@ internal static class SweepCommand
         try { return TaskLoader.Load(entry); }
         catch (UserInputException e) when (e.Subject.Length == 0) { throw e.Via("--tasks"); }
     }
+
+    private static IReadOnlyList<int> Budgets(string text) => List(text).Select(k =>
+        int.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v
+            : throw new UserInputException("--gold", $"takes budgets (numbers of gold labels) separated by commas, e.g. 0,16,64, not '{text}'")).ToList();
 
     private static IReadOnlyList<string> List(string text, char separator = ',') =>
         text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

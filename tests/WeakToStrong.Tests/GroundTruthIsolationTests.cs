@@ -25,18 +25,7 @@ public class GroundTruthIsolationTests
     {
         // Rule: "good" → 0, "bad" → 1 in A and test. B's ground truth is inverted: a ceiling trained on it must fail, and a student
         // that could see it would fail too. The student only gets the weak supervisor's labels, which follow the rule.
-        var rng = new Random(1);
-        Example Make(int i, bool invert)
-        {
-            int label = rng.Next(2);
-            var text = $"{(label == 0 ? "good" : "bad")} item {i} {rng.Next(1000)}";
-            return Example.Of(text, null, invert ? 1 - label : label);
-        }
-        var a = Enumerable.Range(0, 200).Select(i => Make(i, false)).ToList();
-        var b = Enumerable.Range(200, 200).Select(i => Make(i, true)).ToList();
-        var test = Enumerable.Range(400, 100).Select(i => Make(i, false)).ToList();
-        var split = new ExperimentSplit(a, b, test, 2);
-        var data = new DataReport("poisoned", 2, ["0", "1"], a.Count, b.Count, test.Count, 0.5, []);
+        var (split, data) = SupervisionTests.Poisoned(invertB: true);
         var config = new ExperimentConfig("bow", "bow", "xent", Seed: 3, Epochs: 3);
 
         var (result, weakLabels, weakCorrect) = Experiment.Run(split, data, config);
@@ -45,7 +34,42 @@ public class GroundTruthIsolationTests
         Assert.True(result.Student.TestAccuracy > 0.95, $"student {result.Student.TestAccuracy}");
         Assert.True(result.Ceiling.TestAccuracy < 0.5, $"ceiling {result.Ceiling.TestAccuracy}"); // learns the inversion
         Assert.True(result.WeakLabelAccuracyOnB < 0.05); // the evaluator does see B's (poisoned) truth
-        Assert.Equal(b.Count, weakLabels.Labels.Count);
+        Assert.Equal(split.BInputs.Count, weakLabels.Labels.Count);
         Assert.True(weakCorrect.Count(c => c) < 10);
+    }
+
+    [Theory]
+    [InlineData(GoldUse.Mix)]
+    [InlineData(GoldUse.Platt)]
+    public void WithAGoldBudgetOnlyTheGoldLabelsOfHalfBReachTheStudent(GoldUse use)
+    {
+        // Two splits that differ only in B's truth outside the gold positions (inverted in one): if any of that truth
+        // reached the student, its training and so its predictions would differ.
+        const int seed = 3, k = 12;
+        var gold = SupervisionTests.Poisoned(invertB: false).Split.Gold(k, seed).Positions.ToHashSet();
+        var (clean, data) = SupervisionTests.Poisoned(invertB: false);
+        var (poisoned, _) = SupervisionTests.Poisoned(invertB: true, invertAt: i => !gold.Contains(i));
+        var config = new ExperimentConfig("bow", "bow", "xent", Seed: seed, Gold: new GoldBudget(k, use));
+
+        var (a, _, _) = Experiment.Run(clean, data, config);
+        var (b, _, _) = Experiment.Run(poisoned, data, config);
+
+        Assert.Equal(clean.Gold(k, seed).Examples, poisoned.Gold(k, seed).Examples); // the gold examples themselves agree
+        Assert.Equal(a.Student.TestAccuracy, b.Student.TestAccuracy);
+        Assert.Equal(a.Diagnostics!.MisfitOnB, b.Diagnostics!.MisfitOnB); // the student's predictions on B, to the last bit
+        Assert.Equal(a.Diagnostics.MisfitOnTest, b.Diagnostics.MisfitOnTest);
+        Assert.True(b.Ceiling.TestAccuracy < 0.5, $"ceiling {b.Ceiling.TestAccuracy}"); // the ceiling does read the poisoned truth
+    }
+
+    [Fact]
+    public void GoldLabelsReachTheStudentWhenMixedIn()
+    {
+        // The converse: with B's truth inverted at the gold positions only, mixing them in changes the student.
+        const int seed = 3, k = 12;
+        var gold = SupervisionTests.Poisoned(invertB: false).Split.Gold(k, seed).Positions.ToHashSet();
+        var (clean, data) = SupervisionTests.Poisoned(invertB: false);
+        var (poisoned, _) = SupervisionTests.Poisoned(invertB: true, invertAt: gold.Contains);
+        var config = new ExperimentConfig("bow", "bow", "xent", Seed: seed, Gold: new GoldBudget(k, GoldUse.Mix));
+        Assert.NotEqual(Experiment.Run(clean, data, config).Result.Diagnostics!.MisfitOnB, Experiment.Run(poisoned, data, config).Result.Diagnostics!.MisfitOnB);
     }
 }

@@ -24,7 +24,7 @@ public static class Experiment
         ExperimentSplit split, DataReport data, ExperimentConfig config, IProgress<StageProgress>? progress = null, StageCache? cache = null)
     {
         var plan = Plan(config, data.Task, split.Fingerprint);
-        foreach (var stage in plan.Stages)
+        foreach (var stage in plan.Stages.Where(s => s.Kind != StageKind.Ensemble))
             InputKinds.Require(stage.Model, ModelCatalog.Get(stage.Model).Inputs, data.Task, split.Inputs);
         var outputs = new Dictionary<StageSpec, StageOutput>();
         using var generative = new GenerativeMemo(split);
@@ -47,7 +47,8 @@ public static class Experiment
     /// </summary>
     public static ExperimentPlan Plan(ExperimentConfig config, string task, string data)
     {
-        ModelCatalog.Get(config.WeakModel); // fail before any training on a bad name
+        var ensemble = config.Ensemble;
+        foreach (var member in ensemble?.Members.Select(m => m.Model) ?? [config.WeakModel]) ModelCatalog.Get(member); // fail before any training on a bad name
         ModelCatalog.Get(config.StrongModel);
         LossRegistry.Create(config.Loss);
         var chain = config.BootstrapChain();
@@ -56,7 +57,10 @@ public static class Experiment
             StageSpec.Of(kind, task, data, config, ModelCatalog.Get(model), loss, learningRate);
         bool genft = config.GenerativeFinetuning;
 
-        var weak = Stage(StageKind.Weak, config.WeakModel, "xent", config.WeakLearningRate);
+        // An ensemble: each member its own weak stage (shared with single-weak experiments), the ensemble their mean.
+        var members = ensemble?.Members.Select(m => Stage(StageKind.Weak, m.Model, "xent", config.WeakLearningRate) with { Resample = m.Resample }).ToList() ?? [];
+        var weak = ensemble is null ? Stage(StageKind.Weak, config.WeakModel, "xent", config.WeakLearningRate)
+            : members[0] with { Kind = StageKind.Ensemble, Model = WeakEnsemble.Canonical(config.WeakModel), LearningRate = 0, Resample = 0, Members = members };
         // Bootstrapping: each link learns its labeller's labels of one slice of B, and labels the next slice.
         var links = new List<StageSpec>();
         var labeller = weak;
@@ -65,13 +69,21 @@ public static class Experiment
         var student = Stage(StageKind.Student, config.StrongModel, config.Loss, config.StrongLearningRate) with
         {
             Labeller = labeller, Slice = chain.Count, Slices = slices, Filter = config.FilterConfident, Selection = config.Selection,
-            Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs,
+            Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs, Gold = config.Gold,
+            Probe = config.Probe,
         };
+        // Strong-to-strong: each round a fresh student, the same in all but its labeller, learns the previous student's labels.
+        var rounds = new List<StageSpec>();
+        for (int r = 0; r < config.StrongToStrong; r++)
+        {
+            rounds.Add(student);
+            student = student with { Labeller = student };
+        }
         var ceiling = Stage(StageKind.Ceiling, config.StrongModel, "xent", config.StrongLearningRate) with
         {
             Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs,
         };
-        return new ExperimentPlan(config, weak, links, student, ceiling);
+        return new ExperimentPlan(config, weak, links, student, ceiling) { Members = members, Rounds = rounds };
     }
 
     /// <summary>
@@ -83,6 +95,8 @@ public static class Experiment
         GenerativeMemo? generative = null, IProgress<StageProgress>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (spec.Kind == StageKind.Ensemble) // trains nothing: the mean of its members
+            return WeakEnsemble.Combine(spec, spec.Members!.Select(upstream).ToList(), split.Test) with { Seconds = clock.Elapsed.TotalSeconds };
         var model = ModelCatalog.Get(spec.Model);
         // Preference pairs: the same text model, scoring each transcript as a reward model.
         if (split.Inputs == InputKinds.Preference) model = RewardModel.Of(model);
@@ -93,11 +107,15 @@ public static class Experiment
         var xent = new SoftCrossEntropy();
         var output = spec.Kind switch
         {
+            StageKind.Weak when spec.Resample > 0 => StageTraining.Train(spec, model, $"A bootstrap resample {spec.Resample} (ground truth)",
+                StageTraining.OneHot(WeakEnsemble.Resample(split.A, spec.Seed, spec.Resample), split.Classes), xent, split.Test, progress,
+                keep: m => Trainer.Predict(m, split.BInputs, stage: "weak labels on B", progress: progress)),
             StageKind.Weak => StageTraining.Train(spec, model, "A (ground truth)", StageTraining.OneHot(split.A, split.Classes), xent, split.Test, progress,
                 keep: m => Trainer.Predict(m, split.BInputs, stage: "weak labels on B", progress: progress)),
             StageKind.Link => StageTraining.Link(spec, model, StageTraining.LabelsFor(spec, split, upstream),
                 StageTraining.Slice(split.BInputs, spec.Slice + 1, spec.Slices), split.Test, progress),
-            StageKind.Student => StageTraining.Student(spec, model, StageTraining.LabelsFor(spec, split, upstream), split.Test, progress, finetune),
+            StageKind.Student => StageTraining.Student(spec, model, StageTraining.LabelsFor(spec, split, upstream), split.Test, progress, finetune,
+                spec.Gold is { } gold ? split.Gold(gold.Count, spec.Seed) : null),
             StageKind.Ceiling => StageTraining.Train(spec, model, "B (ground truth)", StageTraining.OneHot(split.BWithGroundTruth, split.Classes),
                 xent, split.Test, progress, prepare: finetune),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),

@@ -9,8 +9,14 @@ namespace WeakToStrong.Protocol;
 /// </summary>
 public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IReadOnlyList<StageSpec> Links, StageSpec Student, StageSpec Ceiling)
 {
+    /// <summary>A weak ensemble's member stages (Weak is then the ensemble stage); empty for a single weak model.</summary>
+    public IReadOnlyList<StageSpec> Members { get; init; } = [];
+
+    /// <summary>Strong-to-strong rounds before the final Student, first round (trained on the weak labels) first; empty without them.</summary>
+    public IReadOnlyList<StageSpec> Rounds { get; init; } = [];
+
     /// <summary>In the order they can run (every stage after its labeller).</summary>
-    public IReadOnlyList<StageSpec> Stages => [Weak, .. Links, Student, Ceiling];
+    public IReadOnlyList<StageSpec> Stages => [.. Members, Weak, .. Links, .. Rounds, Student, Ceiling];
 
     /// <summary>
     /// The experiment's result from its finished stages. The evaluator (not the student) reads B's ground truth here to
@@ -31,7 +37,11 @@ public sealed record ExperimentPlan(ExperimentConfig Config, StageSpec Weak, IRe
             links, pgr.Gap, pgr.Value, pgr.UndefinedReason, seconds)
         {
             WeakLabels = ProbabilitySpread.Of(weak.Labels!.Select(p => (double)p[^1])),
-            Diagnostics = GainDiagnostics.Of(split, weak, student, StageTraining.LabelsFor(Student, split, outputs).Labels.Select(l => l.Probabilities).ToList()),
+            WeakMembers = Members.Count == 0 ? null : Members.Select(m => new EnsembleMemberResult(m.Model, m.Resample,
+                outputs(m).Result.TestAccuracy, Accuracy.Of(outputs(m).Labels!, bTruth).Value)).ToList(),
+            StudentRounds = Rounds.Count == 0 ? null : Rounds.Select(r => outputs(r).Result).ToList(),
+            // Against the weak labels, also after strong-to-strong rounds (the first round's labels).
+            Diagnostics = GainDiagnostics.Of(split, weak, student, StageTraining.LabelsFor(Rounds.Count > 0 ? Rounds[0] : Student, split, outputs).Labels.Select(l => l.Probabilities).ToList()),
         };
     }
 

@@ -65,6 +65,14 @@ public sealed record ExperimentResult(
     /// <summary>The weak labels the student learned from: spread of the supervisor's probability of the last class on B.</summary>
     public ProbabilitySpread? WeakLabels { get; init; }
 
+    /// <summary>A weak ensemble's members (null for a single weak model): Weak is then the ensemble.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EnsembleMemberResult>? WeakMembers { get; init; }
+
+    /// <summary>The students of the strong-to-strong rounds before the final one (null without rounds); Student is the last round's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ModelResult>? StudentRounds { get; init; }
+
     /// <summary>Misfit, gain and the correction/expansion split (null in results saved before they existed).</summary>
     public GainDiagnostics? Diagnostics { get; init; }
 

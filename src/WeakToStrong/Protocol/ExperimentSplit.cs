@@ -56,6 +56,21 @@ public sealed class ExperimentSplit
         return Results.Hashing.Sha256Hex(text.ToString());
     }
 
+    /// <summary>
+    /// A gold-label budget: <paramref name="count"/> examples of B with their ground truth, drawn without replacement by
+    /// <paramref name="seed"/> (the same for every method and budget of a seed; a larger budget holds the smaller ones).
+    /// The only way B's truth reaches the student.
+    /// </summary>
+    public GoldLabels Gold(int count, int seed)
+    {
+        if (count < 1 || count > b.Count) throw new UserInputException("--gold", $"asks for {count} gold labels of half B ({b.Count} examples)",
+            $"Give 1 to {b.Count}, or 0 for none.");
+        var order = Enumerable.Range(0, b.Count).ToArray();
+        new SeededRandom(seed, "gold").Shuffle(order);
+        var positions = order.Take(count).Order().ToList();
+        return new GoldLabels(positions, positions.Select(p => b[p]).ToList());
+    }
+
     /// <summary>B's ground truth: for the ceiling run and for scoring the weak labels, never for the student.</summary>
     internal IReadOnlyList<Example> BWithGroundTruth => b;
 }

@@ -17,6 +17,9 @@ public enum StageKind
 
     /// <summary>The strong student: trained on a labeller's (weak) labels only.</summary>
     Student,
+
+    /// <summary>A weak ensemble: no training, the mean of its member weak stages' probabilities (<see cref="WeakEnsemble"/>).</summary>
+    Ensemble,
 }
 
 /// <summary>
@@ -24,6 +27,9 @@ public enum StageKind
 /// how it trains, and for label-fed stages the upstream stage whose labels it learns from. Two equal specs give the same
 /// result, so a spec's <see cref="Key"/> addresses its result in a cache and lets experiments share stages (one weak
 /// supervisor serves every larger student; one ceiling serves every weak model).
+/// The later fields are off by default and enter the key only when set, so keys of experiments without them stay as they were:
+/// Members (an ensemble stage's weak stages), Resample (a weak stage trained on the r-th bootstrap resample of A, for
+/// bagging), Gold (the student's gold-label budget), Probe (the student's embedding probe).
 /// </summary>
 public sealed record StageSpec(
     StageKind Kind,
@@ -46,7 +52,11 @@ public sealed record StageSpec(
     CheckpointCriterion Selection = CheckpointCriterion.Final,
     bool Bf16 = false,
     bool GroupByLength = false,
-    int MinSteps = 0)
+    int MinSteps = 0,
+    IReadOnlyList<StageSpec>? Members = null,
+    int Resample = 0,
+    GoldBudget? Gold = null,
+    ProbeUse? Probe = null)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
     public const string CodeVersion = "stages-4";
@@ -62,13 +72,17 @@ public sealed record StageSpec(
             Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16, GroupByLength: config.GroupByLength,
             MinSteps: config.MinSteps ?? model.MinSteps);
 
+    /// <summary>The stages whose outputs this one reads: its labeller, or an ensemble's members.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<StageSpec> Upstream => Labeller is { } labeller ? [labeller, .. Members ?? []] : Members ?? [];
+
     /// <summary>SHA-256 of the canonical JSON of the spec; the upstream stage enters by its own key.</summary>
     public string Key => Results.Hashing.Sha256Hex(CanonicalJson());
 
     /// <summary>Compact JSON with a fixed field order: the exact text that is hashed.</summary>
     public string CanonicalJson()
     {
-        return JsonSerializer.Serialize(new
+        var json = JsonSerializer.Serialize(new
         {
             version = CodeVersion, kind = Kind.ToString(), task = Task, data = DataHash, seed = Seed, model = Model, loss = Loss,
             lr = LearningRate, epochs = Epochs, batch = BatchSize, microBatch = MicroBatchSize, linearProbe = LinearProbe,
@@ -76,14 +90,29 @@ public sealed record StageSpec(
             labeller = Labeller?.Key, slice = Slice, slices = Slices, selection = Selection.ToString(), bf16 = Bf16, minSteps = MinSteps,
             groupByLength = GroupByLength,
         });
+        // Fields added later: appended only when set.
+        var extra = new List<string>();
+        if (Members is not null) extra.Add($"\"members\":{JsonSerializer.Serialize(Members.Select(m => m.Key))}");
+        if (Resample != 0) extra.Add($"\"resample\":{Resample}");
+        if (Gold is not null) extra.Add($"\"gold\":{JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString() })}");
+        if (Probe is { } probe) extra.Add($"\"probe\":\"{probe}\"");
+        return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
+
+    /// <summary>A model trained on all of its half's ground truth (weak or ceiling): the ground-truth curve of a model. Bagged copies are not.</summary>
+    public bool IsModelOnGroundTruth() => Kind is StageKind.Weak or StageKind.Ceiling && Resample == 0;
+
+    /// <summary>A student's strong-to-strong round: 0 for a student of weak labels, k for one trained on round k − 1's labels.</summary>
+    public int StudentRound() => Kind == StageKind.Student && Labeller is { Kind: StageKind.Student } previous ? previous.StudentRound() + 1 : 0;
 
     /// <summary>A short human-readable name, e.g. "student bow→minilm-l2 logconf (seed 1)".</summary>
     public string Describe()
     {
         string upstream = Labeller is null ? "" : $"{Labeller.Model}→";
         string extras = (Generative ? " genft" : "") + (Slices > 1 ? $" slice {Slice + 1}/{Slices}" : "") + (Filter is null ? "" : " filtered") +
-            (Selection == CheckpointCriterion.Final ? "" : $" select:{Selection}");
+            (Selection == CheckpointCriterion.Final ? "" : $" select:{Selection}") +
+            (Resample > 0 ? $" bag {Resample}" : "") + (StudentRound() > 0 ? $" s2s round {StudentRound()}" : "") + (Gold is null ? "" : $" gold {Gold.Count} {Gold.Use.ToString().ToLowerInvariant()}") +
+            (Probe is { } p ? $" probe {p.ToString().ToLowerInvariant()}" : "");
         string loss = Kind is StageKind.Student or StageKind.Link ? $" {Loss}" : "";
         return $"{Kind.ToString().ToLowerInvariant()} {upstream}{Model}{loss}{extras} ({Task}, seed {Seed})";
     }

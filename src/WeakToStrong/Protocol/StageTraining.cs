@@ -18,27 +18,50 @@ internal static class StageTraining
     public static WeakLabelSet LabelsFor(StageSpec spec, ExperimentSplit split, Func<StageSpec, StageOutput> upstream)
     {
         var labeller = spec.Labeller ?? throw new ArgumentException($"{spec.Kind} stage without a labeller");
-        var probabilities = upstream(labeller).Labels ?? throw new ArgumentException($"{labeller.Kind} stage gives no labels");
+        // A student labels with its predictions on the inputs it was given (strong-to-strong rounds).
+        var probabilities = (labeller.Kind == StageKind.Student ? upstream(labeller).TrainProbabilities : upstream(labeller).Labels)
+            ?? throw new ArgumentException($"{labeller.Describe()} gives no labels (a student cached before it kept its predictions on B: rerun with --force)");
         var inputs = Slice(split.BInputs, spec.Slice, spec.Slices);
         // A weak supervisor labelled all of B; a link labelled exactly the slice after its own.
-        var own = labeller.Kind == StageKind.Weak ? Slice(probabilities, spec.Slice, spec.Slices) : probabilities;
+        var own = labeller.Kind is StageKind.Weak or StageKind.Ensemble ? Slice(probabilities, spec.Slice, spec.Slices) : probabilities;
         if (own.Count != inputs.Count) throw new InvalidOperationException($"{labeller.Describe()} labelled {own.Count} inputs, expected {inputs.Count}");
         return new WeakLabelSet(labeller.Model, inputs.Zip(own, (x, p) => new WeakLabel(x, p)).ToList());
     }
 
-    /// <summary>The student: trained on weak labels only (optionally only the confident ones). No split, so no ground truth of B.</summary>
+    /// <summary>
+    /// The student: trained on weak labels only (optionally only the confident ones). No split, so no ground truth of B
+    /// beyond the gold labels of its budget, if it has one (<see cref="GoldBudget"/>).
+    /// </summary>
     internal static StageOutput Student(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<Example> test,
-        IProgress<StageProgress>? progress, Action<Classifier>? prepare)
+        IProgress<StageProgress>? progress, Action<Classifier>? prepare, GoldLabels? gold = null)
     {
-        var kept = labels.Labels;
+        PlattMap? platt = null;
+        var given = spec.Gold?.Use switch
+        {
+            GoldUse.Mix => GoldBudget.Mix(labels.Labels, gold!, labels.Labels[0].Probabilities.Length),
+            GoldUse.Platt => GoldBudget.Calibrate(labels.Labels, gold!, out platt),
+            _ => labels.Labels,
+        };
+        int beforeProbe = given.Count;
+        if (spec.Probe is { } probe)
+            given = EmbeddingProbe.Apply(probe, given, EmbeddingProbe.Embeddings(model, given.Select(l => l.Input).ToList(), given[0].Probabilities.Length, spec.Seed));
+        var kept = given;
         if (spec.Filter is { } filter) kept = kept.Where(l => !filter.Drops(l.Probabilities)).ToList();
         string slice = spec.Slices > 1 ? $" slice {spec.Slice + 1}" : "";
         var (train, selection) = Selection(spec.Selection, kept, test);
-        var output = Train(spec, model, $"B{slice} (weak labels of {labels.Supervisor})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
+        if (spec.Gold?.Use == GoldUse.Select) selection = GoldBudget.Selection(gold!);
+        var output = Train(spec, model, $"B{slice} ({(spec.StudentRound() > 0 ? $"s2s round {spec.StudentRound()}: labels of the previous student" : "weak labels of")} {labels.Supervisor}{(spec.Gold is { } g ? $", {g.Count} gold labels: {g.Use.ToString().ToLowerInvariant()}{(platt is null ? "" : $" {platt}")}" : "")}{ProbeNote(spec.Probe, beforeProbe - given.Count)})", ToTraining(train), LossRegistry.Create(spec.Loss), test,
             progress, keep: m => Trainer.Predict(m, labels.Labels.Select(l => l.Input).ToList(), stage: "student on B", progress: progress),
             prepare: prepare, selection: selection);
-        return output with { DroppedByFilter = labels.Labels.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };
+        return output with { DroppedByFilter = given.Count - kept.Count, TrainProbabilities = output.Labels, Labels = null };
     }
+
+    private static string ProbeNote(ProbeUse? probe, int dropped) => probe switch
+    {
+        ProbeUse.Relabel => $", relabelled by a {EmbeddingProbe.Neighbours}-NN probe",
+        ProbeUse.Filter => $", {dropped} dropped by a {EmbeddingProbe.Neighbours}-NN probe",
+        _ => "",
+    };
 
     /// <summary>The student's training labels and checkpoint selection: weak agreement holds out every tenth label as validation.</summary>
     private static (IReadOnlyList<WeakLabel> Train, CheckpointSelection? Selection) Selection(

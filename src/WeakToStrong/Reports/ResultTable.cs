@@ -12,8 +12,8 @@ internal static class ResultTable
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]{Markup.Escape(r.Data.Task)}[/]: {c.WeakModel} → {c.StrongModel}, student loss {c.Loss}, seed {c.Seed}")
             .AddColumns("role", "model", "trained on", "lr / C", "test accuracy", "AUROC", "ECE", "steps", "final loss", "train time");
-        foreach (var m in new[] { r.Weak }.Concat(r.BootstrapLinks).Concat([r.Student, r.Ceiling]))
-            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), m.Solver is { } fit ? $"C {fit.C:G3}" : $"{m.LearningRate:G3}",
+        foreach (var m in new[] { r.Weak }.Concat(r.BootstrapLinks).Concat(r.StudentRounds ?? []).Concat([r.Student, r.Ceiling]))
+            table.AddRow(m.Role, m.Model, Markup.Escape(m.TrainedOn), m.Solver is { } fit ? $"C {fit.C:G3}" : m.LearningRate > 0 ? $"{m.LearningRate:G3}" : "-",
                 $"{m.TestAccuracy * 100:F1}% ± {m.TestStandardError * 100:F1}", m.TestAuroc is double a ? $"{a:F3}" : "-", $"{m.TestCalibrationError:F3}",
                 m.Solver is not null ? $"{m.Steps} L-BFGS" : m.Epochs > 0 ? $"{m.Steps} ({m.Epochs} ep.)" : m.Steps.ToString(),
                 m.FinalTrainLoss is double l ? $"{l:F3}" : "-", $"{m.TrainSeconds:F0} s");
@@ -24,6 +24,9 @@ internal static class ResultTable
         console.MarkupLine($"test majority rate {r.Data.TestMajorityRate * 100:F1}%; weak labels right on B {r.WeakLabelAccuracyOnB * 100:F1}%; " +
                            $"student agrees with weak on test {r.StudentWeakAgreement.Overall * 100:F1}% (where weak right {r.StudentWeakAgreement.WhereWeakRight * 100:F1}%, where weak wrong {(r.StudentWeakAgreement.WhereWeakWrong is double w ? $"{w * 100:F1}%" : "-")}); A/B/test = {r.Data.TrainA}/{r.Data.TrainB}/{r.Data.Test}; " +
                            $"total {r.TotalSeconds:F0} s");
+        if (r.WeakMembers is { } members)
+            console.MarkupLine("weak ensemble members (test accuracy, labels right on B): " + string.Join("; ", members.Select(m =>
+                $"{Markup.Escape(m.Model)}{(m.Resample > 0 ? $" bag {m.Resample}" : "")} {m.TestAccuracy * 100:F1}%, {m.LabelAccuracyOnB * 100:F1}%")));
         if (r.Diagnostics is { } d)
             console.MarkupLine($"gain over weak {d.Gain * 100:+0.0;-0.0} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
                                $"{d.CorrectionExpansion.Correction} correction, {d.CorrectionExpansion.Expansion} expansion by {d.CorrectionExpansion.Neighbours}-NN on B); " +

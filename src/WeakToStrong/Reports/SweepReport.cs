@@ -118,7 +118,13 @@ public static class SweepReport
                     [X(weak), .. pairs.Select(p => X(p.Strong))], [w.Mean, .. pairs.Select(p => p.StudentAccuracy.Mean)],
                     [w.Low, .. pairs.Select(p => p.StudentAccuracy.Low)], [w.High, .. pairs.Select(p => p.StudentAccuracy.High)]));
             }
-            string what = variant == "plain" ? "" : variant == "genft" ? " with generative finetuning" : " with bootstrapping";
+            string what = variant switch
+            {
+                "plain" => "",
+                "genft" => " with generative finetuning",
+                "bootstrap" => " with bootstrapping",
+                _ => $" ({variant})",
+            };
             var file = Path.Combine(folder, $"{slug}-accuracy{(variant == "plain" ? "" : "-" + variant)}.png");
             LineFigure.Save(file, $"{block.Title}: test accuracy{what}", "strong model (ladder order; each line starts at its weak supervisor)",
                 "test accuracy", models, series, LineFigure.Limits(series, 0, 1, chance), chance, $"chance ({chance:0.##}, the test majority rate)");

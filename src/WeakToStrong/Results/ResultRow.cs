@@ -43,7 +43,7 @@ public sealed record ResultRow(
     /// <summary>Hash of the configuration without its identity fields, plus the data sizes.</summary>
     internal static string SettingsOf(ExperimentResult r)
     {
-        var rest = r.Config with { WeakModel = "", StrongModel = "", Loss = "", Seed = 0, Bootstrap = null, GenerativeFinetuning = false };
+        var rest = r.Config with { WeakModel = "", StrongModel = "", Loss = "", Seed = 0, Bootstrap = null, GenerativeFinetuning = false, Gold = null, StrongToStrong = 0, Probe = null };
         var text = Compact(rest) + $"|{r.Data.TrainA}|{r.Data.TrainB}|{r.Data.Test}";
         return Hashing.Sha256Hex(text, 4);
     }

@@ -19,7 +19,7 @@ internal static class StageTask
                                                     "(the task's files or the program changed since the submission)", "Rerun the sweep to plan it anew.");
         // No clean-up of temporaries here: jobs on other nodes may be writing theirs (the submitting process cleans up).
         if (cache.Contains(spec)) return Outcome.AlreadyFinished;
-        if (spec.Labeller is { } labeller && !cache.Contains(labeller))
+        if (spec.Upstream.FirstOrDefault(u => !cache.Contains(u)) is { } labeller)
             throw new UserInputException(cache.PathOf(labeller), $"missing or unreadable, so {spec.Describe()} cannot run: its labeller, " +
                                                                  $"{labeller.Describe()}, is not finished (its job failed or was cancelled)", "Rerun the sweep: it resubmits both.");
         bool computed = false;

@@ -56,6 +56,8 @@ public sealed class SweepPlan
         var ladder = OrderLadder(config.Models);
         if (config.Tasks.Distinct().Count() != config.Tasks.Count) throw new UserInputException("--tasks", "a task is listed twice");
 
+        var ensembles = Ensembles(config.Ensembles ?? []);
+        var budgets = Budgets(config.Gold ?? []);
         var notes = new List<string>();
         var cells = new List<SweepCell>();
         var data = new Dictionary<(string, int), PreparedData>();
@@ -72,6 +74,11 @@ public sealed class SweepPlan
             {
                 var (split, report) = TaskPreparation.Prepare(task, seed, config.MaxTrain, config.MaxTest);
                 data[(taskName, seed)] = new PreparedData(split, report);
+                if (budgets.Count > 0 && budgets.Max() > report.TrainB)
+                    throw new UserInputException("--gold", $"asks for {budgets.Max()} gold labels, but half B of {taskName} (seed {seed}) has {report.TrainB} examples",
+                        $"Give budgets of at most {report.TrainB}, or use more data.");
+                if (budgets.Count > 0 && config.GoldUse == GoldUse.Platt && task.ClassCount != 2)
+                    throw new UserInputException("--gold-use", $"platt calibrates two-class weak labels; {taskName} has {task.ClassCount} classes", "Use --gold-use mix or select.");
                 ExperimentConfig Experiment(string weak, string strong, string loss) => config.Experiment(weak, strong, loss, seed);
                 ExperimentPlan PlanOf(ExperimentConfig c) => Protocol.Experiment.Plan(c, taskName, split.Fingerprint);
 
@@ -82,6 +89,7 @@ public sealed class SweepPlan
                     if (config.Generative && IsTransformer(model))
                         standalone.Add(PlanOf(Experiment(ladder[0], model, config.Losses[0]) with { GenerativeFinetuning = true }).Ceiling);
                 }
+                int first = cells.Count;
                 for (int w = 0; w < ladder.Count; w++)
                 for (int s = w + 1; s < ladder.Count; s++)
                 foreach (var loss in config.Losses)
@@ -93,6 +101,25 @@ public sealed class SweepPlan
                     var chain = Intermediates(ladder, w, s, config.Bootstrap);
                     if (chain.Count > 0)
                         cells.Add(new SweepCell(taskName, seed, SweepCell.Bootstrapped, PlanOf(plain with { Bootstrap = string.Join(",", chain) })));
+                }
+                // Weak ensembles supervise every ladder model stronger than all their members.
+                foreach (var (weak, ensemble) in ensembles)
+                foreach (var strong in ladder.Where(m => ModelCatalog.IndexOf(m) > ensemble.Members.Max(e => ModelCatalog.IndexOf(e.Model))))
+                foreach (var loss in config.Losses)
+                    cells.Add(new SweepCell(taskName, seed, SweepCell.Plain, PlanOf(Experiment(weak, strong, loss))));
+                // Gold-label budgets and strong-to-strong rounds: variants of each plain experiment (sharing its weak and ceiling).
+                foreach (var cell in cells.Skip(first).Where(c => c.Variant == SweepCell.Plain).ToList())
+                {
+                    foreach (var k in budgets)
+                    {
+                        var gold = new GoldBudget(k, config.GoldUse);
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.GoldVariant(gold), PlanOf(cell.Plan.Config with { Gold = gold })));
+                    }
+                    if (ModelCatalog.Get(cell.Plan.Config.StrongModel) is { Layers: > 0 })
+                        foreach (var probe in config.Probes ?? [])
+                            cells.Add(new SweepCell(taskName, seed, $"probe-{probe.ToString().ToLowerInvariant()}", PlanOf(cell.Plan.Config with { Probe = probe })));
+                    if (config.StrongToStrong > 0)
+                        cells.Add(new SweepCell(taskName, seed, SweepCell.StrongToStrong, PlanOf(cell.Plan.Config with { StrongToStrong = config.StrongToStrong })));
                 }
             }
         }
@@ -106,13 +133,40 @@ public sealed class SweepPlan
         var stages = standalone.Concat(cells.SelectMany(c => c.Plan.Stages))
             .DistinctBy(s => s.Key)
             .OrderBy(s => taskOrder[s.Task]).ThenBy(s => s.Seed)
-            .ThenBy(s => s.Kind switch { StageKind.Weak => 0, StageKind.Link => 1, _ => 2 })
+            .ThenBy(s => s.Kind switch { StageKind.Weak => 0, StageKind.Ensemble => 1, StageKind.Link => 2, _ => 3 })
             .ThenBy(s => s.Kind == StageKind.Link ? s.Slice : 0)
+            .ThenBy(s => s.StudentRound())
             .ThenBy(s => order.GetValueOrDefault(s.Model, int.MaxValue))
             .ThenBy(s => s.Generative) // a model's genft stages next to each other: finetuned once per process
             .ThenBy(s => s.Kind == StageKind.Ceiling ? 0 : 1)
             .ToList();
         return new SweepPlan(config, ladder, cells, stages, data, notes);
+    }
+
+    /// <summary>The --ensembles entries, each an ensemble of catalog models.</summary>
+    private static IReadOnlyList<(string Weak, WeakEnsemble Ensemble)> Ensembles(IReadOnlyList<string> entries)
+    {
+        var parsed = new List<(string, WeakEnsemble)>();
+        foreach (var entry in entries)
+        {
+            var ensemble = WeakEnsemble.Parse(entry, "--ensembles")
+                ?? throw new UserInputException("--ensembles", $"'{entry}' names one model", "Join two or more members with '+', e.g. bow+minilm-l1, or write bag5:bow.");
+            foreach (var member in ensemble.Members)
+            {
+                try { ModelCatalog.Get(member.Model); }
+                catch (UserInputException e) { throw e.Via("--ensembles"); }
+            }
+            parsed.Add((WeakEnsemble.Canonical(entry), ensemble));
+        }
+        return parsed;
+    }
+
+    /// <summary>The --gold budgets above 0 (0 is the plain experiment, always run).</summary>
+    private static IReadOnlyList<int> Budgets(IReadOnlyList<int> budgets)
+    {
+        if (budgets.FirstOrDefault(k => k < 0) is var bad && bad < 0) throw new UserInputException("--gold", $"budgets are 0 or more gold labels, not {bad}");
+        if (budgets.Distinct().Count() != budgets.Count) throw new UserInputException("--gold", "a budget is listed twice");
+        return budgets.Where(k => k > 0).ToList();
     }
 
     /// <summary>The named models in catalog (ladder) order; at least two, each once.</summary>

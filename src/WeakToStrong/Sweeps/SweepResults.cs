@@ -17,7 +17,7 @@ internal static class SweepResults
         StageOutput? TryOutput(StageSpec s) => outputs.TryGetValue(s.Key, out var o) ? o : outputs[s.Key] = cache.TryLoad(s);
         var complete = plan.Cells.Where(c => c.Plan.Stages.All(s => TryOutput(s) is not null)).ToList();
         StoreCells(plan, complete, s => TryOutput(s)!, store);
-        store.UpsertGroundTruth(plan.Stages.Where(s => s.Kind is StageKind.Weak or StageKind.Ceiling && TryOutput(s) is not null)
+        store.UpsertGroundTruth(plan.Stages.Where(s => s.IsModelOnGroundTruth() && TryOutput(s) is not null)
             .Select(s => GroundTruthRow.Of(s, TryOutput(s)!.Result)).ToList());
         return complete.Count;
     }

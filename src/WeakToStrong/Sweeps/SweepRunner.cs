@@ -39,7 +39,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
         if (store is not null)
         {
             Store(plan.Cells.Where(c => c.Plan.Stages.All(Finished)).ToList());
-            store.UpsertGroundTruth(plan.Stages.Where(s => s.Kind is StageKind.Weak or StageKind.Ceiling && Finished(s))
+            store.UpsertGroundTruth(plan.Stages.Where(s => s.IsModelOnGroundTruth() && Finished(s))
                 .Select(s => GroundTruthRow.Of(s, Output(s).Result)).ToList());
         }
         Report(SweepEvent.Planned, null, pending);
@@ -48,7 +48,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
         (string, int)? memoData = null;
         bool TryRun(StageSpec stage, List<StageSpec> left)
         {
-            if (!Finished(stage) && stage.Labeller is { } labeller && !Finished(labeller)) return false; // its labeller is being computed elsewhere
+            if (!Finished(stage) && !stage.Upstream.All(Finished)) return false; // its labeller is being computed elsewhere
             var data = plan.DataOf(stage);
             var cached = Finished(stage) ? new StageCache.CachedOutput(Output(stage), Computed: false) : cache.TryCached(stage, () =>
             {
@@ -76,7 +76,7 @@ public sealed class SweepRunner(StageCache cache, ResultStore? store = null) : I
         void Record(StageSpec stage)
         {
             if (store is null) return;
-            if (stage.Kind is StageKind.Weak or StageKind.Ceiling) store.UpsertGroundTruth([GroundTruthRow.Of(stage, Output(stage).Result)]);
+            if (stage.IsModelOnGroundTruth()) store.UpsertGroundTruth([GroundTruthRow.Of(stage, Output(stage).Result)]);
             var complete = cellsByStage[stage.Key].Where(c => c.Plan.Stages.All(Finished)).ToList();
             Store(complete);
         }

@@ -9,8 +9,8 @@ namespace WeakToStrong.Sweeps.Slurm;
 internal sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyList<string> Keys, IReadOnlyList<int> DependsOn, string? JobId = null)
 {
     /// <summary>
-    /// Groups the stages to run into arrays. A stage's level is 0 when its labeller is not among them (none, or finished
-    /// already), else its labeller's level + 1: weak supervisors and ceilings, then bootstrapping links, then students.
+    /// Groups the stages to run into arrays. A stage's level is 0 when its labeller (an ensemble: its members, see
+    /// StageSpec.Upstream) is not among them (none, or finished already), else its labeller's level + 1: weak supervisors and ceilings, then bootstrapping links, then students.
     /// Each level is split into the stages that label a later one and the rest, so the next level waits only for its
     /// labellers (a student does not wait for the largest model's ceiling). afterany, not afterok: one failed stage does
     /// not cancel the others; a stage whose labeller failed fails at once, saying so.
@@ -21,8 +21,8 @@ internal sealed record SlurmArray(int Index, string Name, int Level, IReadOnlyLi
         var keys = stages.Select(s => s.Key).ToHashSet();
         var levels = new Dictionary<string, int>();
         int LevelOf(StageSpec s) => levels.TryGetValue(s.Key, out int l) ? l
-            : levels[s.Key] = s.Labeller is { } labeller && keys.Contains(labeller.Key) ? LevelOf(labeller) + 1 : 0;
-        var labellers = stages.Where(s => s.Labeller is { } l && keys.Contains(l.Key)).Select(s => s.Labeller!.Key).ToHashSet();
+            : levels[s.Key] = s.Upstream.Where(u => keys.Contains(u.Key)).Select(u => LevelOf(u) + 1).DefaultIfEmpty(0).Max();
+        var labellers = stages.SelectMany(s => s.Upstream).Where(u => keys.Contains(u.Key)).Select(u => u.Key).ToHashSet();
 
         var arrays = new List<SlurmArray>();
         List<int> previous = [];
