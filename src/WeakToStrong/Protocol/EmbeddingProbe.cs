@@ -20,7 +20,7 @@ public enum ProbeUse
 /// pretrained body. An example's probe label is the mean weak label of its <see cref="Neighbours"/> nearest other examples
 /// of B (cosine similarity), so a weak label its neighbourhood contradicts is corrected (relabel) or dropped (filter).
 /// </summary>
-public static class EmbeddingProbe
+internal static class EmbeddingProbe
 {
     public const int Neighbours = 10;
 

@@ -53,7 +53,7 @@ public sealed record ExperimentConfig(
     public bool UsesBf16 => Bf16 ?? Models.Bf16Support.IsDefault;
 
     /// <summary>The weak ensemble WeakModel names, or null for a single weak model.</summary>
-    public WeakEnsemble? Ensemble => WeakEnsemble.Parse(WeakModel);
+    internal WeakEnsemble? Ensemble => WeakEnsemble.Parse(WeakModel);
 
     /// <summary>The intermediate models of a bootstrapping chain (comma-separated in Bootstrap), weakest first.</summary>
     public IReadOnlyList<string> BootstrapChain() =>

@@ -61,7 +61,7 @@ public sealed class ExperimentSplit
     /// <paramref name="seed"/> (the same for every method and budget of a seed; a larger budget holds the smaller ones).
     /// The only way B's truth reaches the student.
     /// </summary>
-    public GoldLabels Gold(int count, int seed)
+    internal GoldLabels Gold(int count, int seed)
     {
         if (count < 1 || count > b.Count) throw new UserInputException("--gold", $"asks for {count} gold labels of half B ({b.Count} examples)",
             $"Give 1 to {b.Count}, or 0 for none.");

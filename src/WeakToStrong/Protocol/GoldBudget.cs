@@ -29,7 +29,7 @@ public sealed record GoldBudget(int Count, GoldUse Use)
     /// The student's training labels with the gold labels mixed in: the weak label at each gold position is replaced by the
     /// one-hot truth, and <see cref="MixWeight"/> − 1 more copies of each gold example are appended.
     /// </summary>
-    public static IReadOnlyList<WeakLabel> Mix(IReadOnlyList<WeakLabel> weak, GoldLabels gold, int classes)
+    internal static IReadOnlyList<WeakLabel> Mix(IReadOnlyList<WeakLabel> weak, GoldLabels gold, int classes)
     {
         var mixed = weak.ToList();
         var extra = new List<WeakLabel>();
@@ -44,10 +44,10 @@ public sealed record GoldBudget(int Count, GoldUse Use)
     }
 
     /// <summary>The weak labels, each mapped through the Platt map fitted on the gold labels (two classes only).</summary>
-    public static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold) => Calibrate(weak, gold, out _);
+    internal static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold) => Calibrate(weak, gold, out _);
 
     /// <inheritdoc cref="Calibrate(IReadOnlyList{WeakLabel}, GoldLabels)"/>
-    public static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold, out PlattMap map)
+    internal static IReadOnlyList<WeakLabel> Calibrate(IReadOnlyList<WeakLabel> weak, GoldLabels gold, out PlattMap map)
     {
         if (weak.Count > 0 && weak[0].Probabilities.Length != 2)
             throw new UserInputException("--gold-use", $"platt calibrates two-class weak labels; this task has {weak[0].Probabilities.Length} classes", "Use --gold-use mix or select.");
@@ -57,7 +57,7 @@ public sealed record GoldBudget(int Count, GoldUse Use)
     }
 
     /// <summary>Checkpoint selection by accuracy on the gold labels.</summary>
-    public static Training.CheckpointSelection Selection(GoldLabels gold)
+    internal static Training.CheckpointSelection Selection(GoldLabels gold)
     {
         var inputs = gold.Examples.Select(e => e.Input).ToList();
         var truth = gold.Examples.Select(e => e.Label).ToList();
@@ -66,7 +66,7 @@ public sealed record GoldBudget(int Count, GoldUse Use)
 }
 
 /// <summary>The gold examples of half B: their positions in <see cref="ExperimentSplit.BInputs"/> and their ground truth.</summary>
-public sealed record GoldLabels(IReadOnlyList<int> Positions, IReadOnlyList<Example> Examples);
+internal sealed record GoldLabels(IReadOnlyList<int> Positions, IReadOnlyList<Example> Examples);
 
 /// <summary>
 /// Platt scaling of a two-class supervisor: p(class 1) = σ(A·z + B) with z = ln(p₁/p₀) the supervisor's logit, A and B

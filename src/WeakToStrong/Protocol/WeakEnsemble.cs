@@ -9,7 +9,7 @@ namespace WeakToStrong.Protocol;
 /// "bow+minilm-l1" is two different models; "bag5:bow" is five copies of bow, copy r trained on the r-th bootstrap
 /// resample of A. Entries mix: "bag3:bow+minilm-l1".
 /// </summary>
-public sealed record WeakEnsemble(IReadOnlyList<WeakEnsemble.Member> Members)
+internal sealed record WeakEnsemble(IReadOnlyList<WeakEnsemble.Member> Members)
 {
     /// <summary>One member: a model and its bootstrap resample of A (1, 2, ...; 0: A itself).</summary>
     public sealed record Member(string Model, int Resample);
