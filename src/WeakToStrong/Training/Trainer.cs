@@ -140,7 +140,6 @@ public static class Trainer
     }
 }
 
-/// <summary>What a training run did.</summary>
 /// <summary>What a training run did. LossCurve: the mean training loss of each tenth of the run (or of each step, if fewer),
 /// so a reader can see whether it reached its plateau.</summary>
 public sealed record TrainSummary(int Steps, int Examples, double FinalLoss, double Seconds, SelectedCheckpoint? Selected = null,
