@@ -6,7 +6,7 @@ namespace WeakToStrong.Tests;
 
 public class BertClassifierTests
 {
-    private static readonly TextInput[] Inputs = BertEncoderTests.Inputs;
+    private static readonly ModelInput[] Inputs = BertEncoderTests.Inputs;
 
     [Fact]
     public void TruncatedLayerModelsRunAndCountParameters()
@@ -56,7 +56,7 @@ public class BertClassifierTests
     public void GradientsReachHeadAndEncoderUnlessFrozen()
     {
         using var model = BertClassifier.MiniLM(layers: 1, classes: 2, maxLength: 32);
-        var batch = new[] { "good food", "bad food, $5 too much" }.Select(t => model.Encode(TextInput.Of(t))).ToList();
+        var batch = new[] { "good food", "bad food, $5 too much" }.Select(t => model.Encode(ModelInput.Of(t))).ToList();
         using var target = tensor(new long[] { 1, 0 });
 
         // With the zero head only the head gets a gradient (dL/dpooled = W^T (p - y) = 0), as in the reference.

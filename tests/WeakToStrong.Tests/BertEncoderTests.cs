@@ -10,14 +10,14 @@ namespace WeakToStrong.Tests;
 public class BertEncoderTests(ITestOutputHelper output)
 {
     // Different lengths (so the batch pads), symbols the tokenizer must keep, and one sentence pair.
-    internal static readonly TextInput[] Inputs =
+    internal static readonly ModelInput[] Inputs =
     [
-        TextInput.Of("The quick brown fox jumps over the lazy dog."),
-        TextInput.Of("Great coffee."),
-        TextInput.Of("I paid $25 for this <3 and it broke after 2 days... never again!!! 1+1=2, a|b ~c ^_^"),
-        TextInput.Of("A man is playing a guitar.", "Someone plays music on an instrument."),
-        TextInput.Of("WIN a FREE cruise!! Click http://example.com/?id=42&ref=x now; offer ends 12/31. Café crème, naïve résumé."),
-        TextInput.Of("These dog treats arrived quickly and my two labradors absolutely love them; I will definitely " +
+        ModelInput.Of("The quick brown fox jumps over the lazy dog."),
+        ModelInput.Of("Great coffee."),
+        ModelInput.Of("I paid $25 for this <3 and it broke after 2 days... never again!!! 1+1=2, a|b ~c ^_^"),
+        ModelInput.Of("A man is playing a guitar.", "Someone plays music on an instrument."),
+        ModelInput.Of("WIN a FREE cruise!! Click http://example.com/?id=42&ref=x now; offer ends 12/31. Café crème, naïve résumé."),
+        ModelInput.Of("These dog treats arrived quickly and my two labradors absolutely love them; I will definitely " +
                      "order again, although the bag was smaller than I expected from the photos on the product page."),
     ];
 
@@ -32,7 +32,7 @@ public class BertEncoderTests(ITestOutputHelper output)
     [Fact]
     public void ArcticXsMatchesOnnxRuntime() => AssertParity(PretrainedEncoder.ArcticXs);
 
-    private void AssertParity(PretrainedEncoder model, TextInput[]? inputs = null)
+    private void AssertParity(PretrainedEncoder model, ModelInput[]? inputs = null)
     {
         var clock = Stopwatch.StartNew();
         var (encoder, tokenizer) = PretrainedEncoders.Load(model);

@@ -30,7 +30,7 @@ public sealed class FeatureCacheTests : IDisposable
         {
             var text = string.Join(' ', Enumerable.Range(0, 1 + rng.Next(6)).Select(_ => words[rng.Next(words.Length)])) + " .";
             float y = text.Contains("good") ? 1 : 0;
-            return new TrainingExample(TextInput.Of(text), [1 - y, y]);
+            return new TrainingExample(ModelInput.Of(text), [1 - y, y]);
         }).ToList();
     }
 

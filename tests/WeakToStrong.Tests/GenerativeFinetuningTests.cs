@@ -36,7 +36,7 @@ public class GenerativeFinetuningTests
     {
         using var model = BertClassifier.MiniLM(1, 2);
         var before = model.Encoder.WordEmbeddings.detach().clone();
-        var texts = Enumerable.Range(0, 16).Select(i => TextInput.Of($"a sentence about item {i} and its colour")).ToList();
+        var texts = Enumerable.Range(0, 16).Select(i => ModelInput.Of($"a sentence about item {i} and its colour")).ToList();
         var summary = GenerativeFinetuning.Run(model, texts, new GenerativeConfig(BatchSize: 8, LearningRate: 1e-4));
         Assert.Equal(2, summary.Steps);
         Assert.True(double.IsFinite(summary.FinalLoss) && summary.FinalLoss > 0);

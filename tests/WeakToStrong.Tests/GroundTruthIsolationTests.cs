@@ -13,9 +13,9 @@ public class GroundTruthIsolationTests
         var split = typeof(ExperimentSplit);
         var publicProperties = split.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet();
         Assert.Equal(new HashSet<string> { "A", "BInputs", "Test", "Classes", "Inputs" }, publicProperties);
-        Assert.Equal(typeof(IReadOnlyList<TextInput>), split.GetProperty("BInputs")!.PropertyType);
+        Assert.Equal(typeof(IReadOnlyList<ModelInput>), split.GetProperty("BInputs")!.PropertyType);
         // Inputs carry no label, and what a student trains on holds only inputs and a supervisor's probabilities.
-        Assert.DoesNotContain(typeof(TextInput).GetProperties(), p => p.PropertyType == typeof(int));
+        Assert.DoesNotContain(typeof(ModelInput).GetProperties(), p => p.PropertyType == typeof(int));
         Assert.Equal(new[] { "Input", "Probabilities", "HardLabel" }, typeof(WeakLabel).GetProperties().Select(p => p.Name).ToArray());
         Assert.Null(split.GetProperty("BWithGroundTruth", BindingFlags.Public | BindingFlags.Instance));
     }

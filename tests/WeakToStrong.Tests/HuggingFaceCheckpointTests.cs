@@ -48,7 +48,7 @@ public sealed class HuggingFaceCheckpointTests(ITestOutputHelper output) : IDisp
         var spec = ModelCatalog.Get("hf:" + folder);
         Assert.Equal(2, spec.Layers);
         using var loaded = (BertClassifier)spec.Create(2);
-        var batch = new[] { TextInput.Of("the cat sat on the mat."), TextInput.Of("a dog!") }.Select(loaded.Encode).ToList();
+        var batch = new[] { ModelInput.Of("the cat sat on the mat."), ModelInput.Of("a dog!") }.Select(loaded.Encode).ToList();
         Assert.Equal([2, 5, 6, 7, 8, 5, 9, 12, 3], batch[0].Ids);
         var (ids, types, mask) = BertClassifier.Pad(batch, 0);
         using var _ = no_grad();
@@ -223,8 +223,8 @@ public sealed class HuggingFaceCheckpointTests(ITestOutputHelper output) : IDisp
     {
         var state = WriteGpt2Folder();
         using var model = (Gpt2Classifier)ModelCatalog.Get("hf:" + _dir).Create(2);
-        var longer = model.Encode(TextInput.Of("he tt he!"));
-        var shorter = model.Encode(TextInput.Of("the"));
+        var longer = model.Encode(ModelInput.Of("he tt he!"));
+        var shorter = model.Encode(ModelInput.Of("the"));
         // Byte-level BPE with our two merges: "he" | " t" (Ġt), "t" | " " (Ġ), "he" | "!".
         Assert.Equal(new long[] { 257, 256, 116, 32, 257, 33 }, longer.Ids); // Ġ is byte 32's character
         Assert.Equal(new long[] { 116, 257 }, shorter.Ids);

@@ -78,8 +78,8 @@ public class LengthGroupedBatchesTests
         string[] fruit = ["apple", "pear", "a ripe yellow banana from the market stall", "plum", "cherries picked in the orchard this summer"];
         string[] tools = ["hammer", "saw", "a heavy steel wrench for the plumbing work", "drill", "screwdrivers sorted in the red toolbox drawer"];
         var data = Enumerable.Range(0, 40).Select(i => i % 2 == 0
-            ? new TrainingExample(TextInput.Of(fruit[i / 2 % 5]), [1f, 0f])
-            : new TrainingExample(TextInput.Of(tools[i / 2 % 5]), [0f, 1f])).ToList();
+            ? new TrainingExample(ModelInput.Of(fruit[i / 2 % 5]), [1f, 0f])
+            : new TrainingExample(ModelInput.Of(tools[i / 2 % 5]), [0f, 1f])).ToList();
         (float[] Probs, double Loss) TrainOnce()
         {
             TorchSharp.torch.manual_seed(1);

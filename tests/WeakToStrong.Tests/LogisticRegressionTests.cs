@@ -62,16 +62,16 @@ public class LogisticRegressionTests
     public void BowFeaturesAreUnitLengthTfIdfOverTrainingVocabulary()
     {
         using var bow = new BagOfWordsClassifier(2);
-        var train = new[] { "the cat sat", "the dog sat", "the cat ran" }.Select(t => bow.Encode(TextInput.Of(t))).ToList();
+        var train = new[] { "the cat sat", "the dog sat", "the cat ran" }.Select(t => bow.Encode(ModelInput.Of(t))).ToList();
         bow.Prepare(train);
-        var row = bow.Features(bow.Encode(TextInput.Of("the cat cat unseenword")));
+        var row = bow.Features(bow.Encode(ModelInput.Of("the cat cat unseenword")));
         Assert.Equal(1.0, Math.Sqrt(row.Values.Sum(v => (double)v * v)), 5);
         // "the cat": features the, cat and the bigram; "the" is in all 3 training texts (idf ln(4/4) + 1 = 1), the other
         // two in 2 of them (idf ln(4/3) + 1).
-        var plain = bow.Features(bow.Encode(TextInput.Of("the cat")));
+        var plain = bow.Features(bow.Encode(ModelInput.Of("the cat")));
         Assert.Equal(3, plain.Columns.Length);
         Assert.Equal(1 / (Math.Log(4.0 / 3) + 1), plain.Values.Min() / plain.Values.Max(), 5);
-        Assert.All(bow.Features(bow.Encode(TextInput.Of("zebra quagga"))).Values, v => Assert.Equal(0f, v)); // nothing seen in training
+        Assert.All(bow.Features(bow.Encode(ModelInput.Of("zebra quagga"))).Values, v => Assert.Equal(0f, v)); // nothing seen in training
     }
 
     [Fact]

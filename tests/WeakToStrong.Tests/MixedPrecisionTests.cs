@@ -146,7 +146,7 @@ public class MixedPrecisionTests
         // A non-zero head, so the probabilities depend on the body (the pretrained head starts at zero).
         using (no_grad()) foreach (var (name, p) in model.named_parameters()) if (name.StartsWith("head")) p.copy_(randn(p.shape) * 0.5);
         var inputs = new[] { "a small dog barks", "the theory of numbers", "rain on the window", "hello" }
-            .Select(t => WeakToStrong.Data.TextInput.Of(t)).ToList();
+            .Select(t => WeakToStrong.Data.ModelInput.Of(t)).ToList();
         var fp32 = WeakToStrong.Training.Trainer.Predict(model, inputs);
         var bf16 = WeakToStrong.Training.Trainer.Predict(model, inputs, precision: ComputePrecision.BFloat16);
         Assert.Equal(ComputePrecision.Float32, model.Precision); // restored after the pass

@@ -30,7 +30,7 @@ public class ReproducibilityTests
     public void SameSeedSameFinetunedTransformer()
     {
         var data = Enumerable.Range(0, 24).Select(i =>
-            new TrainingExample(TextInput.Of($"item {i}", i % 2 == 0 ? "an even thing" : "an odd thing"), i % 2 == 0 ? [1f, 0f] : [0f, 1f])).ToList();
+            new TrainingExample(ModelInput.Of($"item {i}", i % 2 == 0 ? "an even thing" : "an odd thing"), i % 2 == 0 ? [1f, 0f] : [0f, 1f])).ToList();
         float[] TrainOnce()
         {
             TorchSharp.torch.manual_seed(1);

@@ -126,7 +126,7 @@ public sealed class SplitExportTests : IDisposable
         const int n = 70; // 3 batches an epoch, the last one short
         // Each example's target says which example it is: (i + 1) / 1024 is exact in float32.
         var data = Enumerable.Range(0, n)
-            .Select(i => new TrainingExample(TextInput.Of($"w{i % 35} w{i / 35}"), [(i + 1) / 1024f, 1 - (i + 1) / 1024f])).ToList();
+            .Select(i => new TrainingExample(ModelInput.Of($"w{i % 35} w{i / 35}"), [(i + 1) / 1024f, 1 - (i + 1) / 1024f])).ToList();
         var loss = new RecordingLoss();
         using var model = new BagOfWordsClassifier(2);
         Trainer.Train(model, data, loss, new TrainConfig(0.1, Epochs: 3, Seed: 5));

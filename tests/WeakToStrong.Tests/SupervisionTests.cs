@@ -89,7 +89,7 @@ public class SupervisionTests
     [Fact]
     public void MixReplacesGoldPositionsWithTruthAndRepeatsThem()
     {
-        WeakLabel L(string text, float p1) => new(TextInput.Of(text, null), [1 - p1, p1]);
+        WeakLabel L(string text, float p1) => new(ModelInput.Of(text, null), [1 - p1, p1]);
         var weak = new[] { L("a", .9f), L("b", .8f), L("c", .3f) };
         var gold = new GoldLabels([1], [Example.Of("b", null, 0)]);
         var mixed = GoldBudget.Mix(weak, gold, 2);
@@ -116,7 +116,7 @@ public class SupervisionTests
     [Fact]
     public void PlattRefusesMoreThanTwoClasses()
     {
-        var weak = new[] { new WeakLabel(TextInput.Of("a", null), [.2f, .3f, .5f]) };
+        var weak = new[] { new WeakLabel(ModelInput.Of("a", null), [.2f, .3f, .5f]) };
         var gold = new GoldLabels([0], [Example.Of("a", null, 2)]);
         Assert.Equal("--gold-use", Assert.Throws<UserInputException>(() => GoldBudget.Calibrate(weak, gold)).Subject);
     }
@@ -214,7 +214,7 @@ public class EmbeddingProbeTests
     [Fact]
     public void RelabelKeepsInputsAndReplacesLabels()
     {
-        var labels = Weak.Select((w, i) => new WeakLabel(TextInput.Of($"x{i}", null), w)).ToList();
+        var labels = Weak.Select((w, i) => new WeakLabel(ModelInput.Of($"x{i}", null), w)).ToList();
         var relabelled = EmbeddingProbe.Apply(ProbeUse.Relabel, labels, Embeddings);
         Assert.Equal(labels.Select(l => l.Input), relabelled.Select(l => l.Input));
         Assert.Equal(EmbeddingProbe.KnnLabels(Embeddings, Weak).Select(p => p[0]), relabelled.Select(l => l.Probabilities[0]));

@@ -67,7 +67,7 @@ internal static class ChessPretraining
         var heldOut = new List<Example>();
         for (int i = 0; i < positions.Count; i++)
         {
-            var example = new Example(TextInput.Of(positions[i].Fen, positions[i].Moves), IndexOf(positions[i].Moves.Split(' '), targets[i]));
+            var example = new Example(ModelInput.Of(positions[i].Fen, positions[i].Moves), IndexOf(positions[i].Moves.Split(' '), targets[i]));
             (positions[i].Game % settings.HeldOutEvery == 0 ? heldOut : train).Add(example);
         }
         return (train, heldOut);

@@ -64,7 +64,7 @@ internal sealed class ChessTransformer : Classifier
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>Ids: the board tokens; TypeIds: the listed moves (see <see cref="BoardEncoding"/>).</summary>
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         var moves = (input.TextPair ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (moves.Length > _classes)

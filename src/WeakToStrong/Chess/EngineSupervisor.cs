@@ -30,7 +30,7 @@ internal sealed class EngineSupervisor : Classifier
     public override int Classes => _classes;
 
     /// <summary>Ids: per top move, its index in the list and its score (clamped centipawns); TypeIds: the list's length.</summary>
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         var moves = (input.TextPair ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         engine ??= new UciEngine();

@@ -7,5 +7,5 @@ namespace WeakToStrong.Data;
 internal sealed record DataSplit(IReadOnlyList<Example> A, IReadOnlyList<Example> B, IReadOnlyList<Example> Test, IReadOnlyList<string> Notes)
 {
     /// <summary>B without its labels: what the weak supervisor labels and the only view of B the student's code needs.</summary>
-    public IReadOnlyList<TextInput> BInputs => B.Select(e => e.Input).ToList();
+    public IReadOnlyList<ModelInput> BInputs => B.Select(e => e.Input).ToList();
 }

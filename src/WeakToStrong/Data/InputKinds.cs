@@ -1,7 +1,7 @@
 namespace WeakToStrong.Data;
 
 /// <summary>
-/// What a task's inputs are, and so which models can read them. Every input is a <see cref="TextInput"/> (one or two
+/// What a task's inputs are, and so which models can read them. Every input is a <see cref="ModelInput"/> (one or two
 /// strings), so the protocol, caches and result files are shared by all tracks; the kind says how models parse the strings.
 /// </summary>
 public static class InputKinds

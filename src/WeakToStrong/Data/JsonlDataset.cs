@@ -60,7 +60,7 @@ internal static class JsonlDataset
 
     private enum LabelKind { Integer, Boolean, String }
 
-    private sealed record RawLine(int Line, TextInput Input, LabelKind Kind, long Int, string? Str);
+    private sealed record RawLine(int Line, ModelInput Input, LabelKind Kind, long Int, string? Str);
 
     private sealed record FileResult(string[] ClassNames, List<Example> Examples, LabelKind Kind);
 
@@ -209,7 +209,7 @@ internal static class JsonlDataset
                     "missing; every line needs a label (a class index 0..K-1, a boolean, or a class name). " +
                     "If your file names it differently, give its name with --label-field (JsonlFields(Label: \"...\") in code).");
 
-            var input = TextInput.Of(text, pair);
+            var input = ModelInput.Of(text, pair);
             switch (labelEl.ValueKind)
             {
                 case JsonValueKind.True: return new RawLine(lineNo, input, LabelKind.Boolean, 1, null);

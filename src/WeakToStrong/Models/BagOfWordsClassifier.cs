@@ -40,7 +40,7 @@ internal sealed partial class BagOfWordsClassifier : Classifier
     public bool Solved { get; }
 
     /// <summary>Hashed feature ids, one per occurrence (repeats carry the term frequency).</summary>
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         var features = new List<long>();
         var first = Words(input.Text);

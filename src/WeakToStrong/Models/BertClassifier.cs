@@ -45,7 +45,7 @@ public sealed class BertClassifier : PooledClassifier
 
     protected override nn.Module Body => encoder;
 
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         var encoding = Tokenizer.Encode(input.Text, input.TextPair, MaxLength);
         if (encoding.Truncated) Interlocked.Increment(ref _truncated);

@@ -16,7 +16,7 @@ public abstract class Classifier : nn.Module
 
     public abstract int Classes { get; }
 
-    public abstract EncodedInput Encode(TextInput input);
+    public abstract EncodedInput Encode(ModelInput input);
 
     public abstract Tensor Logits(IReadOnlyList<EncodedInput> batch);
 

@@ -39,7 +39,7 @@ public sealed class Gpt2Classifier : PooledClassifier
     public override LowPrecisionCasts? Casts => decoder.Casts;
 
     /// <summary>Byte-level BPE ids; a text pair is joined with a newline. Longer inputs keep their first MaxLength tokens.</summary>
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         var text = input.TextPair is null ? input.Text : input.Text + "\n" + input.TextPair;
         var ids = Tokenizer.EncodeToIds(text).Select(i => (long)i).ToArray();

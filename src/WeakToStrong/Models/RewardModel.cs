@@ -37,11 +37,11 @@ public sealed class RewardModel : Classifier
     public override int Classes => 2;
 
     /// <summary>Both transcripts' encodings packed into one: Ids = [ids of first, types of first, ids…, ids…].</summary>
-    public override EncodedInput Encode(TextInput input)
+    public override EncodedInput Encode(ModelInput input)
     {
         if (input.TextPair is null) throw new ArgumentException($"preference input {input.Id} has no second transcript");
-        var first = inner.Encode(TextInput.Of(input.Text));
-        var second = inner.Encode(TextInput.Of(input.TextPair));
+        var first = inner.Encode(ModelInput.Of(input.Text));
+        var second = inner.Encode(ModelInput.Of(input.TextPair));
         return new EncodedInput([first.Ids.Length, first.TypeIds.Length, .. first.Ids, .. second.Ids], [.. first.TypeIds, .. second.TypeIds]);
     }
 

@@ -94,7 +94,7 @@ internal static class EmbeddingProbe
     }
 
     /// <summary>The pretrained student's pooled embeddings of the inputs (a fresh, seeded model, not trained).</summary>
-    internal static float[][] Embeddings(ModelSpec spec, IReadOnlyList<TextInput> inputs, int classes, int seed)
+    internal static float[][] Embeddings(ModelSpec spec, IReadOnlyList<ModelInput> inputs, int classes, int seed)
     {
         manual_seed(seed);
         using var model = spec.Create(classes);

@@ -33,7 +33,7 @@ public sealed class ExperimentSplit
     public IReadOnlyList<Example> A { get; }
 
     /// <summary>Half B without labels: what the weak supervisor labels and the student trains on.</summary>
-    public IReadOnlyList<TextInput> BInputs { get; }
+    public IReadOnlyList<ModelInput> BInputs { get; }
 
     public IReadOnlyList<Example> Test { get; }
 

@@ -88,7 +88,7 @@ internal static class StageTraining
     }
 
     /// <summary>A bootstrapping link: trained on its labeller's labels of its slice, then labels the next slice.</summary>
-    internal static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<TextInput> next,
+    internal static StageOutput Link(StageSpec spec, ModelSpec model, WeakLabelSet labels, IReadOnlyList<ModelInput> next,
         IReadOnlyList<Example> test, IProgress<StageProgress>? progress) =>
         Train(spec, model, $"B slice {spec.Slice + 1} (labels of {labels.Supervisor})", ToTraining(labels.Labels), LossRegistry.Create(spec.Loss),
             test, progress, keep: m => Trainer.Predict(m, next, stage: $"link {spec.Slice + 1} labels", progress: progress));

@@ -4,7 +4,7 @@ using WeakToStrong.Metrics;
 namespace WeakToStrong.Protocol;
 
 /// <summary>One weak label: the supervisor's class probabilities for an input.</summary>
-public sealed record WeakLabel(TextInput Input, float[] Probabilities)
+public sealed record WeakLabel(ModelInput Input, float[] Probabilities)
 {
     public int HardLabel => Accuracy.ArgMax(Probabilities);
 }

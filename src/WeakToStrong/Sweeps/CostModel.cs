@@ -56,7 +56,7 @@ internal static class CostModel
         + (stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * pool : 0);
 
     // WordPiece gives about one token per 4.5 characters of English; [CLS] and [SEP] (and a second [SEP] for pairs) on top.
-    private static double MeanTokens(IReadOnlyList<TextInput> inputs, int contextLength)
+    private static double MeanTokens(IReadOnlyList<ModelInput> inputs, int contextLength)
     {
         if (inputs.Count == 0) return 8;
         double chars = 0;

@@ -17,7 +17,7 @@ internal sealed record GenerativeConfig(int Epochs = 1, double LearningRate = 5e
 /// </summary>
 internal static class GenerativeFinetuning
 {
-    public static TrainSummary Run(BertClassifier model, IReadOnlyList<TextInput> texts, GenerativeConfig config,
+    public static TrainSummary Run(BertClassifier model, IReadOnlyList<ModelInput> texts, GenerativeConfig config,
         IProgress<StageProgress>? progress = null)
     {
         if (texts.Count == 0) throw new ArgumentException("generative finetuning needs texts");

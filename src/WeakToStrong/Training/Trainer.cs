@@ -104,7 +104,7 @@ public static class Trainer
     /// this pass only (e.g. bf16 labelling of a float32-trained model where <see cref="Bf16Support.HasFastMatmul"/>);
     /// null keeps the model's own.
     /// </summary>
-    public static float[][] Predict(Classifier model, IReadOnlyList<TextInput> inputs, int batchSize = 64,
+    public static float[][] Predict(Classifier model, IReadOnlyList<ModelInput> inputs, int batchSize = 64,
         string stage = "predict", IProgress<StageProgress>? progress = null, ComputePrecision? precision = null)
     {
         var own = model.Precision;
@@ -113,7 +113,7 @@ public static class Trainer
         finally { model.Precision = own; }
     }
 
-    private static float[][] PredictAs(Classifier model, IReadOnlyList<TextInput> inputs, int batchSize, string stage,
+    private static float[][] PredictAs(Classifier model, IReadOnlyList<ModelInput> inputs, int batchSize, string stage,
         IProgress<StageProgress>? progress)
     {
         model.eval();

@@ -44,7 +44,7 @@ public class ChessProtocolTests
             var captures = moves.Select((m, i) => (i, Victim: value[Piece.Kind(p[Move.ParseUci(m).To])])).Where(c => c.Victim > 0).ToList();
             if (captures.Count == 0 || !seen.Add(p.Key)) continue;
             int best = captures.OrderByDescending(c => c.Victim).ThenBy(c => c.i).First().i;
-            examples.Add(new Example(TextInput.Of(p.ToFen(), string.Join(' ', moves)), best));
+            examples.Add(new Example(ModelInput.Of(p.ToFen(), string.Join(' ', moves)), best));
         }
         return new TaskData("tiny-chess", ChessPuzzlesTask.MoveClasses, examples.Take(train).ToList(), examples.Skip(train).ToList(), "tests", [])
             { Inputs = InputKinds.Chess };

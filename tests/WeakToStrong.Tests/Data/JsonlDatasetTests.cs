@@ -63,7 +63,7 @@ public class JsonlDatasetTests
         var task = JsonlDataset.Load(path, new JsonlFields(Text: "premise", TextPair: "hypothesis", Label: "gold"));
         Assert.Equal(2, task.Train.Count);
         Assert.Equal("an animal", task.Train[0].Input.TextPair);
-        Assert.Equal(TextInput.ContentId("a cat", "an animal"), task.Train[0].Id);
+        Assert.Equal(ModelInput.ContentId("a cat", "an animal"), task.Train[0].Id);
         Assert.NotEqual(task.Train[0].Id, task.Train[1].Id);
     }
 

@@ -24,7 +24,7 @@ internal sealed class CharHashClassifier : Classifier
 
     public override int Classes { get; }
 
-    public override EncodedInput Encode(TextInput input) => new(input.Text.Select(c => (long)(c % Width)).ToArray(), []);
+    public override EncodedInput Encode(ModelInput input) => new(input.Text.Select(c => (long)(c % Width)).ToArray(), []);
 
     public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
     {
@@ -106,7 +106,7 @@ public sealed class DivergenceTests : IDisposable
             model.Head.bias![1].fill_(-3e38f);
         }
         var e = Assert.Throws<TrainingDivergedException>(() =>
-            Trainer.Predict(model, [TextInput.Of("aaaa bbbb"), TextInput.Of("cc")], stage: "student on test"));
+            Trainer.Predict(model, [ModelInput.Of("aaaa bbbb"), ModelInput.Of("cc")], stage: "student on test"));
         Assert.Contains("NaN probabilities", e.Message);
     }
 }

@@ -41,11 +41,11 @@ public class RewardModelTests
         using var model = new RewardModel(new BagOfWordsClassifier(2));
         // Give the zero-initialised head some weights so rewards differ.
         using (no_grad()) foreach (var p in model.parameters()) p.uniform_(-1, 1);
-        var pair = TextInput.Of("a fine crisp apple", "a soggy old apple with mould");
+        var pair = ModelInput.Of("a fine crisp apple", "a soggy old apple with mould");
         var packed = model.Encode(pair);
         var (first, second) = RewardModel.Unpack(packed);
-        Assert.Equal(model.Inner.Encode(TextInput.Of(pair.Text)).Ids, first.Ids);
-        Assert.Equal(model.Inner.Encode(TextInput.Of(pair.TextPair!)).Ids, second.Ids);
+        Assert.Equal(model.Inner.Encode(ModelInput.Of(pair.Text)).Ids, first.Ids);
+        Assert.Equal(model.Inner.Encode(ModelInput.Of(pair.TextPair!)).Ids, second.Ids);
 
         using var logits = model.Logits([packed]);
         using var rewards = model.Rewards([first, second]);

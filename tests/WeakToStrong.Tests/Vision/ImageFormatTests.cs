@@ -4,7 +4,7 @@ using WeakToStrong.Tests.Data;
 
 namespace WeakToStrong.Tests.Vision;
 
-/// <summary>The IDX reader and the grey-image text format that image tasks store in TextInput.Text.</summary>
+/// <summary>The IDX reader and the grey-image text format that image tasks store in ModelInput.Text.</summary>
 public class ImageFormatTests
 {
     /// <summary>An IDX file of unsigned bytes: magic 0 0 8 rank, big-endian dimensions, values.</summary>

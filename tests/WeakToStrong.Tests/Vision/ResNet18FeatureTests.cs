@@ -60,7 +60,7 @@ public class ResNet18FeatureTests
     [Fact]
     public void LinearProbe_SeparatesTwoKindsOfImage()
     {
-        Example Make(int i) => new(TextInput.Of(Bar(vertical: i % 2 == 1, offset: 3 + i % 17, seed: i).Serialise()), i % 2);
+        Example Make(int i) => new(ModelInput.Of(Bar(vertical: i % 2 == 1, offset: 3 + i % 17, seed: i).Serialise()), i % 2);
         var train = Enumerable.Range(0, 24).Select(Make).ToList();
         var test = Enumerable.Range(100, 12).Select(Make).ToList();
         using var model = new ResNet18Classifier(2) { Features = null };
@@ -77,7 +77,7 @@ public class ResNet18FeatureTests
     public void Features_AreComputedOnceAndReadBackFromTheDiskCache()
     {
         using var dir = new WeakToStrong.Tests.Data.TempDir();
-        var inputs = Enumerable.Range(0, 3).Select(i => TextInput.Of(Bar(vertical: i == 1, offset: 5 + i, seed: 50 + i).Serialise())).ToList();
+        var inputs = Enumerable.Range(0, 3).Select(i => ModelInput.Of(Bar(vertical: i == 1, offset: 5 + i, seed: 50 + i).Serialise())).ToList();
         var writer = new WeakToStrong.Models.FeatureCache(dir.Path);
         using var first = new ResNet18Classifier(10) { Features = writer };
         var encoded = inputs.Select(first.Encode).ToList();

@@ -80,7 +80,7 @@ public class VisionProtocolTests
         Assert.Contains("Model 'resnet18' reads image inputs, but task 'words' has text inputs", e.Message);
         // And an image model given text directly says what it expected.
         using var pixels = new WeakToStrong.Models.Vision.PixelClassifier(2);
-        e = Assert.Throws<ArgumentException>(() => pixels.Encode(TextInput.Of("a sentence")));
+        e = Assert.Throws<ArgumentException>(() => pixels.Encode(ModelInput.Of("a sentence")));
         Assert.Contains("not a serialised grey image", e.Message);
     }
 }

@@ -1,7 +1,7 @@
 namespace WeakToStrong.Data.Images;
 
 /// <summary>
-/// A greyscale image, row-major, one byte a pixel (0 = black, 255 = white). Image tasks store it in TextInput.Text as
+/// A greyscale image, row-major, one byte a pixel (0 = black, 255 = white). Image tasks store it in ModelInput.Text as
 /// "grey{W}x{H}:" followed by the base64 of the W·H pixel bytes, e.g. "grey28x28:AAAA…" for Fashion-MNIST: compact,
 /// exact, valid JSON, and the same pixels always give the same text (so the same content id and feature-cache key).
 /// </summary>

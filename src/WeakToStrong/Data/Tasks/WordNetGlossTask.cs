@@ -83,7 +83,7 @@ internal sealed class WordNetGlossTask : TaskBuilder
 
     private static BuiltTask Rows(List<Row> train, List<Row> test, WordNetGlossSummary summary)
     {
-        static TaskRow Of(Row r) => new(TextInput.ContentId(r.Text, r.Gloss), r.Text, r.Gloss, r.Label);
+        static TaskRow Of(Row r) => new(ModelInput.ContentId(r.Text, r.Gloss), r.Text, r.Gloss, r.Label);
         return new BuiltTask(train.Select(Of).ToList(), test.Select(Of).ToList(), [summary.ToString()]);
     }
 

@@ -12,7 +12,7 @@ internal static class ImageEncoding
 {
     public const int Side = 28;
 
-    public static EncodedInput Encode(TextInput input, string model)
+    public static EncodedInput Encode(ModelInput input, string model)
     {
         GreyImage image;
         try { image = GreyImage.Parse(input.Text); }

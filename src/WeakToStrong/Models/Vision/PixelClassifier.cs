@@ -24,7 +24,7 @@ internal sealed class PixelClassifier : Classifier
 
     public override int Classes { get; }
 
-    public override EncodedInput Encode(TextInput input) => ImageEncoding.Encode(input, "pixels");
+    public override EncodedInput Encode(ModelInput input) => ImageEncoding.Encode(input, "pixels");
 
     public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
     {

@@ -36,7 +36,7 @@ internal sealed class ResNet18Classifier : Classifier
     /// <summary>The persistent cache (default: <see cref="FeatureCache.Default"/>); null keeps features in this process' memory only.</summary>
     public FeatureCache? Features { get; set; } = FeatureCache.Default;
 
-    public override EncodedInput Encode(TextInput input) => ImageEncoding.Encode(input, "resnet18");
+    public override EncodedInput Encode(ModelInput input) => ImageEncoding.Encode(input, "resnet18");
 
     public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
     {

@@ -25,7 +25,7 @@ internal sealed class SmallCnnClassifier : Classifier
 
     public override int Classes { get; }
 
-    public override EncodedInput Encode(TextInput input) => ImageEncoding.Encode(input, "cnn");
+    public override EncodedInput Encode(ModelInput input) => ImageEncoding.Encode(input, "cnn");
 
     public override Tensor Logits(IReadOnlyList<EncodedInput> batch)
     {
