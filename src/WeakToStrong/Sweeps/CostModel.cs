@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using WeakToStrong.Data;
 using WeakToStrong.Models;
 using WeakToStrong.Protocol;
@@ -56,13 +57,19 @@ internal static class CostModel
         + (stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * pool : 0);
 
     // WordPiece gives about one token per 4.5 characters of English; [CLS] and [SEP] (and a second [SEP] for pairs) on top.
-    private static double MeanTokens(IReadOnlyList<ModelInput> inputs, int contextLength)
+    private static double MeanTokens(IReadOnlyList<ModelInput> inputs, int contextLength) =>
+        Math.Min(contextLength, MeanTokenGuess.GetValue(inputs, GuessTokens).Value);
+
+    // A sweep re-estimates the stages left at every progress report: guess each split's length once.
+    private static readonly ConditionalWeakTable<IReadOnlyList<ModelInput>, StrongBox<double>> MeanTokenGuess = new();
+
+    private static StrongBox<double> GuessTokens(IReadOnlyList<ModelInput> inputs)
     {
-        if (inputs.Count == 0) return 8;
+        if (inputs.Count == 0) return new(8);
         double chars = 0;
         int n = Math.Min(inputs.Count, 500);
         for (int i = 0; i < n; i++) chars += inputs[i].Text.Length + (inputs[i].TextPair?.Length ?? 0);
         double pairs = inputs[0].TextPair is null ? 2 : 3;
-        return Math.Min(contextLength, chars / n / 4.5 + pairs);
+        return new(chars / n / 4.5 + pairs);
     }
 }
