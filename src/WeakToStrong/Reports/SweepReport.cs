@@ -8,9 +8,9 @@ namespace WeakToStrong.Reports;
 
 /// <summary>
 /// The report of a results store: per task the paper's main figure (test accuracy against the strong model, ceiling line,
-/// one line per weak supervisor, one line style per loss, seed range shaded), PGR against the strong model, the
-/// imitation analysis, the bootstrapping chains, and a cross-task summary. Written as PNG files, summary.md (which links
-/// them) and report.html (which embeds them, so it is one self-contained file).
+/// one line per weak supervisor, one line style per loss, seed range shaded), PGR against the strong model, the members
+/// of weak ensembles, the imitation analysis, the bootstrapping chains, and a cross-task summary. Written as PNG files,
+/// summary.md (which links them) and report.html (which embeds them, so it is one self-contained file).
 /// </summary>
 public static class SweepReport
 {
@@ -201,6 +201,8 @@ public static class SweepReport
                     OverSeeds(p.Rows.Select(r => r.Pgr))];
                 return auroc ? [.. row, OverSeeds(p.Rows.Select(r => r.AurocPgr))] : row;
             }).ToList());
+
+        if (EnsembleMembersReport.Table(block) is { } members) yield return members;
 
         yield return new ReportTable($"{block.Title}: imitation analysis (student-supervisor agreement on test, mean over pairs and seeds)",
             ["method", "agreement", "where weak right", "where weak wrong", "student acc"],

@@ -29,6 +29,7 @@ public sealed record ResultRow(
         {
             MisfitOnB = r.Diagnostics?.MisfitOnB, MisfitOnTest = r.Diagnostics?.MisfitOnTest, Gain = r.Diagnostics?.Gain,
             SquaredGain = r.Diagnostics?.SquaredGain, Correction = r.Diagnostics?.CorrectionExpansion.Correction, Expansion = r.Diagnostics?.CorrectionExpansion.Expansion,
+            WeakMembers = r.WeakMembers,
         };
     }
 
@@ -39,6 +40,10 @@ public sealed record ResultRow(
     public double? SquaredGain { get; init; }
     public int? Correction { get; init; }
     public int? Expansion { get; init; }
+
+    /// <summary>A weak ensemble's members, as in the result (null for a single weak model).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EnsembleMemberResult>? WeakMembers { get; init; }
 
     /// <summary>Hash of the configuration without its identity fields, plus the data sizes.</summary>
     internal static string SettingsOf(ExperimentResult r)

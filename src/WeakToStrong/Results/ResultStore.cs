@@ -140,15 +140,29 @@ public sealed class ResultStore
 
     /// <summary>Every experiment row, in a stable order: task, settings, weak and strong in ladder order, loss, variant, seed.</summary>
     public IReadOnlyList<ResultRow> Rows() =>
-        Guarded(() => Query("SELECT row_json FROM runs", Json.Deserialize<ResultRow>))
+        Guarded(() => Query("SELECT row_json, result_json FROM runs", ReadRow))
             .OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Settings, StringComparer.Ordinal)
             .ThenBy(r => Ladder(r.Weak)).ThenBy(r => Ladder(r.Strong)).ThenBy(r => r.Loss, StringComparer.Ordinal)
             .ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToList();
 
     public IReadOnlyList<GroundTruthRow> GroundTruthRows() =>
-        Guarded(() => Query("SELECT row_json FROM gt_runs", Json.Deserialize<GroundTruthRow>))
+        Guarded(() => Query("SELECT row_json FROM gt_runs", r => Json.Deserialize<GroundTruthRow>(r.GetString(0))))
             .OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => Ladder(r.Model))
             .ThenBy(r => r.Generative).ThenBy(r => r.Seed).ThenBy(r => r.StageKey, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Rows stored before ResultRow carried the ensemble members lack them; the stored result JSON has them, so a report
+    /// does not wait for the next sweep to rebuild the store.
+    /// </summary>
+    private static ResultRow ReadRow(SqliteDataReader reader)
+    {
+        var row = Json.Deserialize<ResultRow>(reader.GetString(0));
+        if (row.WeakMembers is not null || !Protocol.WeakEnsemble.IsEnsemble(row.Weak) || reader.IsDBNull(1)) return row; // result JSON read only when needed
+        return row with { WeakMembers = Json.Deserialize<StoredMembers>(reader.GetString(1)).WeakMembers };
+    }
+
+    /// <summary>The one field of a stored ExperimentResult the fallback reads (the rest is skipped).</summary>
+    private sealed record StoredMembers(IReadOnlyList<Protocol.EnsembleMemberResult>? WeakMembers);
 
     /// <summary>Writes results.csv and results.json (experiments) and gt_runs.csv beside the database, atomically.</summary>
     public IReadOnlyList<string> Export(string folder)
@@ -179,10 +193,14 @@ public sealed class ResultStore
             double d => d.ToString("R", CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            string text => text,
+            System.Collections.IEnumerable list => System.Text.Json.JsonSerializer.Serialize(list, CompactJson), // e.g. ensemble members: one cell
             _ => value.ToString() ?? "",
         };
         return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions CompactJson = new(Json.Options) { WriteIndented = false };
 
     private static string Snake(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
@@ -192,14 +210,14 @@ public sealed class ResultStore
         try { return ModelCatalog.IndexOf(model); } catch (ArgumentException) { return int.MaxValue; }
     }
 
-    private List<T> Query<T>(string sql, Func<string, T> read)
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var list = new List<T>();
-        while (reader.Read()) list.Add(read(reader.GetString(0)));
+        while (reader.Read()) list.Add(read(reader));
         return list;
     }
 
