@@ -41,4 +41,14 @@ internal static class Measure
     /// <summary>The 1-minute load average and what it means on this many cores.</summary>
     public static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+
+    /// <summary>The kernel's transparent-huge-page mode (always, madvise or never): it sets the cost of page faults in training.</summary>
+    public static string TransparentHugePages()
+    {
+        const string path = "/sys/kernel/mm/transparent_hugepage/enabled";
+        if (!File.Exists(path)) return "";
+        var text = File.ReadAllText(path);
+        int open = text.IndexOf('['), close = text.IndexOf(']');
+        return open >= 0 && close > open ? text[(open + 1)..close] : text.Trim();
+    }
 }

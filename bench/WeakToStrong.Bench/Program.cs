@@ -12,6 +12,7 @@ using WeakToStrong.Models;
 using WeakToStrong.Training;
 using static TorchSharp.torch;
 
+WeakToStrong.Cli.MallocTuning.EnsureHugePages();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -39,6 +40,7 @@ var results = new JsonObject
 {
     ["command"] = command, ["date"] = DateTime.UtcNow.ToString("u"), ["threads"] = threads, ["cores"] = Environment.ProcessorCount,
     ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["rounds"] = rounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
+    ["transparent_hugepages"] = Measure.TransparentHugePages(), ["glibc_tunables"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
 };
 void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss} load {Measure.LoadAverage():F1}] {line}");
 
