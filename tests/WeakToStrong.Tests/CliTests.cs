@@ -24,6 +24,31 @@ public class CliTests
     }
 
     [Fact]
+    public void ArgumentsSurviveTheMallocTuningRestartExactly()
+    {
+        // w2s starts itself again with GLIBC_TUNABLES set (MallocTuning): spaces, non-ASCII and empty arguments must
+        // arrive as typed, with and without that restart.
+        var folder = Directory.CreateTempSubdirectory("w2s-cli-argv-").FullName;
+        var file = Path.Combine(folder, "dír with spaces", "bad  file.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "{\"text\":\"fine\",\"label\":1}\n{\"text\":\"broken\",\"label\":1.5}\n");
+        try
+        {
+            foreach (var tuning in new[] { "", "0" })
+            {
+                var environment = tuning == "" ? null : new Dictionary<string, string> { ["W2S_MALLOC_TUNING"] = tuning };
+                var (exit, _, err) = W2sProcess.RunWithin(TimeSpan.FromMinutes(2), environment, "run", "--data", file, "--weak", "bow", "--strong", "bow");
+                Assert.Equal(2, exit);
+                Assert.Contains(file + ":2", err);
+                var (emptyExit, _, emptyErr) = W2sProcess.RunWithin(TimeSpan.FromMinutes(2), environment, "run", "--task", "", "--weak", "bow");
+                Assert.Equal(2, emptyExit);
+                Assert.Contains("--task", emptyErr);
+            }
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
     public void RunsThatDifferOnlyInDataSizeKeepTheirOwnFolders()
     {
         var folder = Directory.CreateTempSubdirectory("w2s-cli-runs-").FullName;

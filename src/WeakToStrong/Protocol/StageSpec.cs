@@ -69,8 +69,12 @@ public sealed record StageSpec(
         double? learningRate) =>
         new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
             config.MicroBatchSize, LinearProbe: model.LinearProbe(config.LinearProbe), Generative: false, GenerativeIncludesTestInputs: false,
-            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16, GroupByLength: config.GroupByLength,
+            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16 && IsText(model), GroupByLength: config.GroupByLength && IsText(model),
             MinSteps: config.MinSteps ?? model.MinSteps);
+
+    // Chess boards and images have one size (nothing to group by length) and their models compute in float32 whatever
+    // the setting: their stages keep the plain path, and the keys of the runs that measured them.
+    private static bool IsText(Models.ModelSpec model) => model.Inputs == Data.InputKinds.Text;
 
     /// <summary>The stages whose outputs this one reads: its labeller, or an ensemble's members.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
