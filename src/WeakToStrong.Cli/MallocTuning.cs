@@ -6,7 +6,7 @@ namespace WeakToStrong.Cli;
 /// Backs glibc's heap with transparent huge pages (the tunable glibc.malloc.hugetlb=1). Each training step frees and
 /// re-allocates tens of megabytes (the word-embedding gradient, optimizer temporaries); where the kernel's THP mode is
 /// "madvise" (the default on many distributions), every such allocation costs thousands of 4 KB page faults, and training
-/// ran 2.8x slower (docs/performance.md). glibc reads its tunables only when a process starts, so w2s executes itself
+/// ran 2.9x slower (docs/performance.md). glibc reads its tunables only when a process starts, so w2s executes itself
 /// again, once, with the tunable added. W2S_MALLOC_TUNING=0 turns this off.
 /// </summary>
 internal static class MallocTuning
