@@ -72,6 +72,20 @@ public class LengthGroupedBatchesTests
     }
 
     [Fact]
+    public void OnlyTextStagesGroupByLengthOrUseBf16()
+    {
+        // Boards and images have one size and their models compute in float32: the settings do not enter their stages.
+        var config = new ExperimentConfig(Bf16: true, GroupByLength: true);
+        var text = StageSpec.Of(StageKind.Ceiling, "t", "d", config, ModelCatalog.Get("minilm-l1"), "xent", null);
+        Assert.True(text.Bf16 && text.GroupByLength);
+        foreach (var name in new[] { "chess-xs", "pixels" })
+        {
+            var spec = StageSpec.Of(StageKind.Ceiling, "t", "d", config, ModelCatalog.Get(name), "xent", null);
+            Assert.False(spec.Bf16 || spec.GroupByLength, name);
+        }
+    }
+
+    [Fact]
     public void GroupedTrainingIsReproducibleAndLearns()
     {
         // Mixed lengths, label = whether the text is about fruit.

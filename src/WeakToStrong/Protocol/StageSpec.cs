@@ -73,7 +73,7 @@ public sealed record StageSpec(
             MinSteps: config.MinSteps ?? model.MinSteps);
 
     // Chess boards and images have one size (nothing to group by length) and their models compute in float32 whatever
-    // the setting: their stages keep the plain path, and the keys of the runs that measured them.
+    // the setting: their stages keep the plain path, on which docs/chess.md and the vision tables were measured.
     private static bool IsText(Models.ModelSpec model) => model.Inputs == Data.InputKinds.Text;
 
     /// <summary>The stages whose outputs this one reads: its labeller, or an ensemble's members.</summary>
