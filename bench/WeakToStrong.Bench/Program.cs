@@ -60,6 +60,8 @@ try
 catch (InvalidOperationException e) { Log("PyTorch peer unavailable (the run goes on without it): " + e.Message); }
 
 TorchRuntime.Initialize(threads);
+results["mkl_fp32_kernels"] = MklKernels.Status;
+Log($"oneMKL float32 kernels: {MklKernels.Status}");
 // Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
 var rng = new Random(0);
 var ids = new long[Batch * Seq];

@@ -17,6 +17,7 @@ public static class TorchRuntime
                 "Build with `dotnet build` (not a copy of another machine's bin folder): the build " +
                 "patches libLibTorchSharp.so for system libstdc++ versions older than GLIBCXX_3.4.32 (build/LibTorchCompat.targets).", e);
         }
+        MklKernels.UseAvx512OnAmd();
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
