@@ -87,6 +87,28 @@ public class SupervisionTests
     }
 
     [Fact]
+    public void PlattMapConvergesWhereAFullNewtonStepRunsAway()
+    {
+        // Overlapping classes (positives at −2, −2, −1, 2; negatives at 1, 1), so the maximum-likelihood map is finite.
+        // Undamped Newton from the identity map ran off to A = 2e6, B = 1e6 on these labels.
+        double[] logits = [1, -2, 1, 2, -2, -1];
+        int[] labels = [0, 1, 0, 1, 1, 1];
+        var map = PlattMap.Fit(logits, labels);
+        Assert.InRange(map.A, -0.9, -0.85);
+        Assert.InRange(map.B, 0.84, 0.89);
+        // At the optimum the gradient vanishes: Σ(p − y)·z = 0 and Σ(p − y) = 0 (the ridge of 1e-6 aside).
+        double gA = 0, gB = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double r = 1 / (1 + Math.Exp(-(map.A * logits[i] + map.B))) - labels[i];
+            gA += r * logits[i];
+            gB += r;
+        }
+        Assert.True(Math.Abs(gA) < 1e-5 && Math.Abs(gB) < 1e-5, $"gradient ({gA}, {gB})");
+        Assert.True(PlattMap.Objective(logits, labels, map.A, map.B) < PlattMap.Objective(logits, labels, 1, 0));
+    }
+
+    [Fact]
     public void MixReplacesGoldPositionsWithTruthAndRepeatsThem()
     {
         WeakLabel L(string text, float p1) => new(ModelInput.Of(text, null), [1 - p1, p1]);

@@ -70,11 +70,15 @@ internal sealed record GoldLabels(IReadOnlyList<int> Positions, IReadOnlyList<Ex
 
 /// <summary>
 /// Platt scaling of a two-class supervisor: p(class 1) = σ(A·z + B) with z = ln(p₁/p₀) the supervisor's logit, A and B
-/// fitted by maximum likelihood (Newton's method with a tiny ridge, so separable gold labels give a finite map).
+/// fitted by maximum likelihood (Newton's method with step halving, and a tiny ridge so that separable gold labels give a
+/// finite map).
 /// </summary>
 public sealed record PlattMap(double A, double B)
 {
     private const double Ridge = 1e-6, Clamp = 1e-6;
+
+    /// <summary>Names the fitting procedure in the student stage's cache key: a changed fit gives other labels.</summary>
+    internal const string FitVersion = "newton-halving";
 
     public override string ToString() => FormattableString.Invariant($"σ({A:G3}·z {(B < 0 ? "−" : "+")} {Math.Abs(B):G3})");
 
@@ -94,21 +98,47 @@ public sealed record PlattMap(double A, double B)
     {
         if (logits.Count == 0) throw new ArgumentException("Platt scaling needs at least one gold label");
         double a = 1, b = 0; // start at the identity map
+        double loss = Objective(logits, labels, a, b);
         for (int iteration = 0; iteration < 100; iteration++)
         {
             double ga = Ridge * a, gb = Ridge * b, haa = Ridge, hab = 0, hbb = Ridge;
             for (int i = 0; i < logits.Count; i++)
             {
-                double z = logits[i], p = 1 / (1 + Math.Exp(-(a * z + b))), r = p - labels[i], w = p * (1 - p);
+                double z = logits[i], p = Sigmoid(a * z + b), r = p - labels[i], w = p * (1 - p);
                 ga += r * z; gb += r;
                 haa += w * z * z; hab += w * z; hbb += w;
             }
             double det = haa * hbb - hab * hab;
             if (det <= 0 || !double.IsFinite(det)) break;
             double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-            a -= da; b -= db;
-            if (Math.Abs(da) + Math.Abs(db) < 1e-10) break;
+            // A full Newton step can overshoot far out (labels that barely depend on the logit, an outlying logit) and
+            // never come back; halve it until the objective does not increase.
+            double step = 1;
+            for (; step > 1e-12; step /= 2)
+            {
+                double next = Objective(logits, labels, a - step * da, b - step * db);
+                if (next <= loss) { loss = next; break; }
+            }
+            if (step <= 1e-12) break;
+            a -= step * da; b -= step * db;
+            if (step * (Math.Abs(da) + Math.Abs(db)) < 1e-10) break;
         }
         return new PlattMap(a, b);
     }
+
+    /// <summary>The fit's objective: the gold labels' negative log-likelihood plus the ridge.</summary>
+    internal static double Objective(IReadOnlyList<double> logits, IReadOnlyList<int> labels, double a, double b)
+    {
+        double sum = Ridge / 2 * (a * a + b * b);
+        for (int i = 0; i < logits.Count; i++)
+        {
+            double margin = a * logits[i] + b;
+            sum += Softplus(labels[i] == 1 ? -margin : margin); // -log σ(m) = softplus(-m); -log(1 - σ(m)) = softplus(m)
+        }
+        return sum;
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    private static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
 }

@@ -98,7 +98,10 @@ public sealed record StageSpec(
         var extra = new List<string>();
         if (Members is not null) extra.Add($"\"members\":{JsonSerializer.Serialize(Members.Select(m => m.Key))}");
         if (Resample != 0) extra.Add($"\"resample\":{Resample}");
-        if (Gold is not null) extra.Add($"\"gold\":{JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString() })}");
+        if (Gold is not null)
+            extra.Add($"\"gold\":{(Gold.Use == GoldUse.Platt
+                ? JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString(), fit = PlattMap.FitVersion })
+                : JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString() }))}");
         if (Probe is { } probe) extra.Add($"\"probe\":\"{probe}\"");
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
