@@ -6,7 +6,7 @@ namespace WeakToStrong.Training;
 /// <summary>
 /// Lets oneMKL, which libtorch links in for float32 matmuls, use its AVX-512 kernels on AMD CPUs. oneMKL chooses kernels by
 /// CPU features only when its vendor check says GenuineIntel; elsewhere it runs AVX2 kernels. On an AMD EPYC with full-width
-/// AVX-512 that capped float32 matmuls at 177 GFLOP/s, against 400 with the AVX-512 kernels (docs/performance.md), and no
+/// AVX-512 that capped float32 matmuls at about 180 GFLOP/s, against 400 with the AVX-512 kernels (docs/performance.md); no
 /// environment variable of current oneMKL changes it. So, before the first MKL call, the cached answer of the vendor check
 /// (a static int inside libtorch_cpu.so, read by the first instruction of its exported `mkl_serv_intel_cpu_true`) is set
 /// to 1. The code's shape is verified first; any mismatch leaves oneMKL alone. Only on AMD CPUs with AVX-512F;
