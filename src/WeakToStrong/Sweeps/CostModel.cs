@@ -10,8 +10,8 @@ namespace WeakToStrong.Sweeps;
 /// An estimate of a stage's seconds on 2 cores, for `w2s sweep --dry-run` and the sweep's time left (which rescales it by
 /// what the finished stages took). A text transformer's stage costs its optimizer steps (the budget floor included) times
 /// the tokens of a batch and the layers, plus Adam's pass over the weights, plus its prediction passes; tokens are guessed
-/// from the inputs' characters. The constants are CPU seconds measured on an AVX-512 + AVX512-BF16 machine at 1 thread
-/// (docs/sweeps.md compares the estimate with measured stages); other CPUs and loaded machines differ.
+/// from the inputs' characters. The constants are seconds at 1 thread, calibrated against stages measured at 2 threads on an
+/// AVX-512 + AVX512-BF16 machine (docs/sweeps.md compares them); other CPUs and loaded machines differ.
 /// </summary>
 internal static class CostModel
 {
