@@ -51,10 +51,10 @@ internal sealed class ChessTransformer : Classifier
         tacticsPrior = nn.Embedding(BoardEncoding.Tactics, 1);
         using (no_grad())
         {
-            promotions.weight!.zero_();
-            movePrior.weight!.zero_();
-            tactics.weight!.zero_();
-            tacticsPrior.weight!.zero_();
+            InPlace.Zero(promotions.weight!);
+            InPlace.Zero(movePrior.weight!);
+            InPlace.Zero(tactics.weight!);
+            InPlace.Zero(tacticsPrior.weight!);
         }
         RegisterComponents();
     }

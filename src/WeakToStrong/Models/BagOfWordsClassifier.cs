@@ -30,7 +30,7 @@ internal sealed partial class BagOfWordsClassifier : Classifier
         Solved = solved;
         weights = nn.EmbeddingBag(Buckets, classes, mode: EmbeddingBagMode.Sum);
         bias = nn.Parameter(zeros(classes));
-        using (no_grad()) weights.weight!.zero_();
+        using (no_grad()) InPlace.Zero(weights.weight!);
         RegisterComponents();
     }
 
@@ -111,8 +111,8 @@ internal sealed partial class BagOfWordsClassifier : Classifier
             var w = new float[Buckets * Classes];
             foreach (var (column, k) in fit.Columns.Select((c, k) => (c, k)))
                 for (int c = 0; c < Classes; c++) w[column * Classes + c] = fit.Weights[k * Classes + c];
-            weights.weight!.copy_(tensor(w, [Buckets, Classes]));
-            bias.copy_(tensor(fit.Bias));
+            InPlace.Copy(weights.weight!, tensor(w, [Buckets, Classes]));
+            InPlace.Copy(bias, tensor(fit.Bias));
         }
         return report;
     }

@@ -151,9 +151,9 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         long h = Config.Hidden, f = Config.Intermediate;
-        word_embeddings.weight!.copy_(get("embeddings.word_embeddings.weight", [Config.VocabSize, h]));
-        position_embeddings.weight!.copy_(get("embeddings.position_embeddings.weight", [Config.MaxPositions, h]));
-        token_type_embeddings.weight!.copy_(get("embeddings.token_type_embeddings.weight", [Config.TypeVocabSize, h]));
+        InPlace.Copy(word_embeddings.weight!, get("embeddings.word_embeddings.weight", [Config.VocabSize, h]));
+        InPlace.Copy(position_embeddings.weight!, get("embeddings.position_embeddings.weight", [Config.MaxPositions, h]));
+        InPlace.Copy(token_type_embeddings.weight!, get("embeddings.token_type_embeddings.weight", [Config.TypeVocabSize, h]));
         LoadNorm(embedding_norm, get, "embeddings.LayerNorm", h);
 
         for (int i = 0; i < Config.Layers; i++)
@@ -162,8 +162,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
             string p = $"encoder.layer.{i}.";
             // Fused QKV: stack the three [out, in] weights along the output dimension.
             string[] qkv = ["attention.self.query", "attention.self.key", "attention.self.value"];
-            layer.qkv.weight!.copy_(cat(qkv.Select(n => get(p + n + ".weight", [h, h])).ToArray(), 0));
-            layer.qkv.bias!.copy_(cat(qkv.Select(n => get(p + n + ".bias", [h])).ToArray(), 0));
+            InPlace.Copy(layer.qkv.weight!, cat(qkv.Select(n => get(p + n + ".weight", [h, h])).ToArray(), 0));
+            InPlace.Copy(layer.qkv.bias!, cat(qkv.Select(n => get(p + n + ".bias", [h])).ToArray(), 0));
             LoadLinear(layer.attention_out, get, p + "attention.output.dense", h, h);
             LoadNorm(layer.attention_norm, get, p + "attention.output.LayerNorm", h);
             LoadLinear(layer.intermediate, get, p + "intermediate.dense", f, h);
@@ -174,14 +174,14 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     private static void LoadLinear(Linear linear, Func<string, long[], Tensor> get, string prefix, long outputs, long inputs)
     {
-        linear.weight!.copy_(get(prefix + ".weight", [outputs, inputs]));
-        linear.bias!.copy_(get(prefix + ".bias", [outputs]));
+        InPlace.Copy(linear.weight!, get(prefix + ".weight", [outputs, inputs]));
+        InPlace.Copy(linear.bias!, get(prefix + ".bias", [outputs]));
     }
 
     private static void LoadNorm(LayerNorm norm, Func<string, long[], Tensor> get, string prefix, long size)
     {
-        norm.weight!.copy_(get(prefix + ".weight", [size]));
-        norm.bias!.copy_(get(prefix + ".bias", [size]));
+        InPlace.Copy(norm.weight!, get(prefix + ".weight", [size]));
+        InPlace.Copy(norm.bias!, get(prefix + ".bias", [size]));
     }
 
     private static Tensor Checked(Tensor value, string name, long[] shape, string source) =>

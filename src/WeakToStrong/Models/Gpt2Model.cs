@@ -62,8 +62,8 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         using (no_grad())
         using (NewDisposeScope())
         {
-            model.wte.weight!.copy_(weights.Get("wte.weight", config.VocabSize, e));
-            model.wpe.weight!.copy_(weights.Get("wpe.weight", config.Positions, e));
+            InPlace.Copy(model.wte.weight!, weights.Get("wte.weight", config.VocabSize, e));
+            InPlace.Copy(model.wpe.weight!, weights.Get("wpe.weight", config.Positions, e));
             Norm(model.ln_f, weights, "ln_f", e);
             for (int i = 0; i < config.Layers; i++)
             {
@@ -83,13 +83,13 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
 
     private static void Conv1D(Linear linear, CheckpointWeights weights, string prefix, long inputs, long outputs)
     {
-        linear.weight!.copy_(weights.Get(prefix + ".weight", inputs, outputs).t());
-        linear.bias!.copy_(weights.Get(prefix + ".bias", outputs));
+        InPlace.Copy(linear.weight!, weights.Get(prefix + ".weight", inputs, outputs).t());
+        InPlace.Copy(linear.bias!, weights.Get(prefix + ".bias", outputs));
     }
 
     private static void Norm(LayerNorm norm, CheckpointWeights weights, string prefix, long size)
     {
-        norm.weight!.copy_(weights.Get(prefix + ".weight", size));
-        norm.bias!.copy_(weights.Get(prefix + ".bias", size));
+        InPlace.Copy(norm.weight!, weights.Get(prefix + ".weight", size));
+        InPlace.Copy(norm.bias!, weights.Get(prefix + ".bias", size));
     }
 }

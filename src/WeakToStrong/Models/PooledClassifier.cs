@@ -22,7 +22,7 @@ public abstract class PooledClassifier : Classifier
         if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes));
         _classes = classes;
         head = nn.Linear(features, classes, hasBias: false);
-        using (no_grad()) head.weight!.zero_();
+        using (no_grad()) InPlace.Zero(head.weight!);
         // Registered by name: the derived class' RegisterComponents does not see a base class' private fields.
         register_module("head", head);
     }

@@ -16,8 +16,8 @@ internal sealed class PixelClassifier : Classifier
         linear = nn.Linear(ImageEncoding.Side * ImageEncoding.Side, classes);
         using (no_grad())
         {
-            linear.weight!.zero_();
-            linear.bias!.zero_();
+            InPlace.Zero(linear.weight!);
+            InPlace.Zero(linear.bias!);
         }
         RegisterComponents();
     }

@@ -27,7 +27,7 @@ internal sealed class ResNet18Classifier : Classifier
         Classes = classes;
         _body = body;
         head = nn.Linear(ResNet18Features.Width, classes, hasBias: false);
-        using (no_grad()) head.weight!.zero_();
+        using (no_grad()) InPlace.Zero(head.weight!);
         RegisterComponents();
     }
 
