@@ -50,16 +50,15 @@ internal static class MklKernels
             nint cached = function + 6 + BitConverter.ToInt32(code, 2);
             if (!mappings.Any(m => m.Path == library.Path && m.Writable && m.Start <= cached && cached + 4 <= m.End))
                 return "oneMKL's own choice (vendor cache not in the library's data)";
-            int value = Marshal.ReadInt32(cached);
-            if (value == 1) return "avx512 (vendor check already true)";
-            if (value >= 0) return "oneMKL's own choice (vendor check ran before this call)";
+            if (Marshal.ReadInt32(cached) >= 0) return "oneMKL's own choice (vendor check ran before this call)";
             Marshal.WriteInt32(cached, 1);
             return "avx512 (vendor check set on AMD)";
         }
         finally { NativeLibrary.Free(handle); }
     }
 
-    private static string Vendor()
+    /// <summary>The CPUID vendor string, e.g. GenuineIntel or AuthenticAMD.</summary>
+    internal static string Vendor()
     {
         var (_, ebx, ecx, edx) = X86Base.CpuId(0, 0);
         Span<int> parts = [ebx, edx, ecx];
