@@ -15,7 +15,8 @@ internal sealed class ExperimentOptions
     public Option<int?> MaxTrain { get; } = new("--max-train") { Description = "Use at most this many training-pool examples (A+B)" };
     public Option<int?> MaxTest { get; } = new("--max-test") { Description = "Use at most this many test examples" };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => Defaults.Epochs };
-    public Option<int?> MinSteps { get; } = new("--min-steps") { Description = "Training budget floor: every gradient-trained stage takes at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
+    public Option<int?> MinSteps { get; } = new("--min-steps") { Description = "Training budget floor of the stages trained on ground truth (weak, ceiling): at least this many optimizer steps, adding whole epochs on small sets (default: each model's own, see `w2s models`)" };
+    public Option<int> StudentMinSteps { get; } = new("--student-min-steps") { Description = "Training budget floor of the stages trained on labels (students, bootstrap links); 0: --epochs, as the paper", DefaultValueFactory = _ => Defaults.StudentMinSteps };
     public Option<int> MicroBatch { get; } = new("--micro-batch") { Description = $"Micro-batch size (each batch of {Defaults.BatchSize} is split into micro-batches to save memory)", DefaultValueFactory = _ => Defaults.MicroBatchSize };
     public Option<bool> LinearProbe { get; } = new("--linear-probe") { Description = "Freeze the transformers and train only their heads", DefaultValueFactory = _ => Defaults.LinearProbe };
     public Option<double> MinGap { get; } = new("--min-gap") { Description = "PGR is undefined below this ceiling-weak gap (accuracy points / 100)", DefaultValueFactory = _ => Defaults.MinGap };
@@ -28,7 +29,7 @@ internal sealed class ExperimentOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public IEnumerable<Option> All => [MaxTrain, MaxTest, Epochs, MinSteps, MicroBatch, LinearProbe, MinGap, Threads, GroupByLength, Precision];
+    public IEnumerable<Option> All => [MaxTrain, MaxTest, Epochs, MinSteps, StudentMinSteps, MicroBatch, LinearProbe, MinGap, Threads, GroupByLength, Precision];
 
     /// <summary>The shared options, checked. Threads and seeds are named per command (a Slurm sweep's threads are its CPUs).</summary>
     public TrainingOptions Read(ParseResult r, int threads, string threadsOption, int seeds, int firstSeed, string seedsOption, string firstSeedOption)
@@ -37,6 +38,7 @@ internal sealed class ExperimentOptions
             r.GetValue(MinGap), seeds, firstSeed, seedsOption, firstSeedOption);
         common.Validate();
         if (r.GetValue(MinSteps) is < 0) throw new UserInputException("--min-steps", $"must not be negative, got {r.GetValue(MinSteps)}");
+        if (r.GetValue(StudentMinSteps) is < 0) throw new UserInputException("--student-min-steps", $"must not be negative, got {r.GetValue(StudentMinSteps)}");
         if (Bf16(r) == true && !Models.Bf16Support.HasFastMatmul) Console.Error.WriteLine("w2s: warning: " + Models.Bf16Support.SlowWarning);
         return common;
     }
@@ -45,7 +47,7 @@ internal sealed class ExperimentOptions
     public ExperimentConfig Template(ParseResult r, TrainingOptions common) => Defaults with
     {
         Epochs = common.Epochs, MicroBatchSize = common.MicroBatch, LinearProbe = r.GetValue(LinearProbe), MinGap = common.MinGap,
-        GroupByLength = r.GetValue(GroupByLength), MinSteps = r.GetValue(MinSteps), Bf16 = Bf16(r),
+        GroupByLength = r.GetValue(GroupByLength), MinSteps = r.GetValue(MinSteps), StudentMinSteps = r.GetValue(StudentMinSteps), Bf16 = Bf16(r),
     };
 
     private bool? Bf16(ParseResult r) => r.GetValue(Precision) switch

@@ -73,13 +73,4 @@ public class LogisticRegressionTests
         Assert.Equal(1 / (Math.Log(4.0 / 3) + 1), plain.Values.Min() / plain.Values.Max(), 5);
         Assert.All(bow.Features(bow.Encode(ModelInput.Of("zebra quagga"))).Values, v => Assert.Equal(0f, v)); // nothing seen in training
     }
-
-    [Fact]
-    public void EpochsGrowToReachTheStepFloor()
-    {
-        var config = new TrainConfig(1e-3, BatchSize: 32, Epochs: 2, MinSteps: 300);
-        Assert.Equal(10, config.EpochsFor(1000)); // 32 steps an epoch: 10 epochs for 320 ≥ 300
-        Assert.Equal(2, config.EpochsFor(10_000)); // 313 steps an epoch: the configured 2 already exceed the floor
-        Assert.Equal(2, (config with { MinSteps = 0 }).EpochsFor(100));
-    }
 }

@@ -55,6 +55,8 @@ public static class Experiment
         int slices = chain.Count + 1;
         StageSpec Stage(StageKind kind, string model, string loss, double? learningRate) =>
             StageSpec.Of(kind, task, data, config, ModelCatalog.Get(model), loss, learningRate);
+        StageSpec LabelFed(StageKind kind, string model, string loss, double? learningRate) =>
+            Stage(kind, model, loss, learningRate) with { MinSteps = config.StudentMinSteps };
         bool genft = config.GenerativeFinetuning;
 
         // An ensemble: each member its own weak stage (shared with single-weak experiments), the ensemble their mean.
@@ -65,8 +67,8 @@ public static class Experiment
         var links = new List<StageSpec>();
         var labeller = weak;
         for (int i = 0; i < chain.Count; i++)
-            links.Add(labeller = Stage(StageKind.Link, chain[i], config.Loss, null) with { Labeller = labeller, Slice = i, Slices = slices });
-        var student = Stage(StageKind.Student, config.StrongModel, config.Loss, config.StrongLearningRate) with
+            links.Add(labeller = LabelFed(StageKind.Link, chain[i], config.Loss, null) with { Labeller = labeller, Slice = i, Slices = slices });
+        var student = LabelFed(StageKind.Student, config.StrongModel, config.Loss, config.StrongLearningRate) with
         {
             Labeller = labeller, Slice = chain.Count, Slices = slices, Filter = config.FilterConfident, Selection = config.Selection,
             Generative = genft, GenerativeIncludesTestInputs = genft && config.GenerativeIncludesTestInputs, Gold = config.Gold,

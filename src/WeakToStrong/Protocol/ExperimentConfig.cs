@@ -27,8 +27,12 @@ public sealed record ExperimentConfig(
     bool? Bf16 = null,
     // Training batches of similar length (less padding).
     bool GroupByLength = true,
+    // The step floor of the stages trained on ground truth (weak, ceiling), so they reach their plateau on small sets.
     // Null: each model's own floor (ModelSpec.MinSteps).
     int? MinSteps = null,
+    // The step floor of the stages trained on labels (students, bootstrap links). 0: the configured epochs, as the paper;
+    // longer, they fit their supervisor's mistakes (docs/methods.md, "Training budget").
+    int StudentMinSteps = 0,
     // K ground-truth labels of half B for the student, and how it uses them (GoldBudget).
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     GoldBudget? Gold = null,
