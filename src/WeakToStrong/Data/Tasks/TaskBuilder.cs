@@ -6,7 +6,11 @@ using WeakToStrong.Data.Sources;
 namespace WeakToStrong.Data.Tasks;
 
 /// <summary>One example as a builder writes it: text, optional pair, class index, and a stable source id.</summary>
-internal sealed record TaskRow(string Id, string Text, string? Pair, int Label);
+internal sealed record TaskRow(string Id, string Text, string? Pair, int Label)
+{
+    /// <summary>A builder's own string fields, written after the label.</summary>
+    public IReadOnlyList<(string Name, string Value)> Extra { get; init; } = [];
+}
 
 /// <summary>What a builder produced: the training pool, the fixed test set, and notes on what it dropped or chose.</summary>
 internal sealed record BuiltTask(IReadOnlyList<TaskRow> Train, IReadOnlyList<TaskRow> Test, IReadOnlyList<string> Notes);
@@ -65,13 +69,14 @@ internal abstract class TaskBuilder
 /// <summary>The on-disk format shared by every builder.</summary>
 internal static class TaskFiles
 {
-    private static readonly JsonWriterOptions Options = new()
+    internal static readonly JsonWriterOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // readable files; still valid JSON
         Indented = false,
     };
 
-    public static byte[] Jsonl(IEnumerable<TaskRow> rows)
+    /// <param name="ids">False: rows carry no "id" field (wordnet-gloss's committed format).</param>
+    public static byte[] Jsonl(IEnumerable<TaskRow> rows, bool ids = true)
     {
         using var ms = new MemoryStream();
         foreach (var r in rows)
@@ -79,10 +84,11 @@ internal static class TaskFiles
             using (var w = new Utf8JsonWriter(ms, Options))
             {
                 w.WriteStartObject();
-                w.WriteString("id", r.Id);
+                if (ids) w.WriteString("id", r.Id);
                 w.WriteString("text", r.Text);
                 if (r.Pair is not null) w.WriteString("text_pair", r.Pair);
                 w.WriteNumber("label", r.Label);
+                foreach (var (name, value) in r.Extra) w.WriteString(name, value);
                 w.WriteEndObject();
             }
             ms.WriteByte((byte)'\n');

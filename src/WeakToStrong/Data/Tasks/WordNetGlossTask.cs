@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using WeakToStrong.Data.Sources;
 
@@ -75,17 +74,18 @@ internal sealed class WordNetGlossTask : TaskBuilder
     protected override BuiltTask WriteFiles(string outputDir)
     {
         var (train, test, summary) = Build(Options);
-        File.WriteAllBytes(Path.Combine(outputDir, "train.jsonl"), ToJsonl(train));
-        File.WriteAllBytes(Path.Combine(outputDir, "test.jsonl"), ToJsonl(test));
+        File.WriteAllBytes(Path.Combine(outputDir, "train.jsonl"), TaskFiles.Jsonl(train.Select(WithPos), ids: false));
+        File.WriteAllBytes(Path.Combine(outputDir, "test.jsonl"), TaskFiles.Jsonl(test.Select(WithPos), ids: false));
         File.WriteAllBytes(Path.Combine(outputDir, "task.json"), TaskJson(Options));
         return Rows(train, test, summary);
     }
 
-    private static BuiltTask Rows(List<Row> train, List<Row> test, WordNetGlossSummary summary)
-    {
-        static TaskRow Of(Row r) => new(ModelInput.ContentId(r.Text, r.Gloss), r.Text, r.Gloss, r.Label);
-        return new BuiltTask(train.Select(Of).ToList(), test.Select(Of).ToList(), [summary.ToString()]);
-    }
+    private static BuiltTask Rows(List<Row> train, List<Row> test, WordNetGlossSummary summary) =>
+        new(train.Select(Of).ToList(), test.Select(Of).ToList(), [summary.ToString()]);
+
+    private static TaskRow Of(Row r) => new(ModelInput.ContentId(r.Text, r.Gloss), r.Text, r.Gloss, r.Label);
+
+    private static TaskRow WithPos(Row r) => Of(r) with { Extra = [("pos", r.Pos.ToString())] };
 
     /// <summary>A candidate word: its most frequent sense, and every synset a negative gloss must not come from
     /// (all its senses, and everything those senses point to).</summary>
@@ -228,35 +228,10 @@ internal sealed class WordNetGlossTask : TaskBuilder
         if (sb.Length > 0) yield return sb.ToString();
     }
 
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // readable files; still valid JSON
-        Indented = false,
-    };
-
-    private static byte[] ToJsonl(List<Row> rows)
-    {
-        using var ms = new MemoryStream();
-        foreach (var r in rows)
-        {
-            using (var w = new Utf8JsonWriter(ms, WriterOptions))
-            {
-                w.WriteStartObject();
-                w.WriteString("text", r.Text);
-                w.WriteString("text_pair", r.Gloss);
-                w.WriteNumber("label", r.Label);
-                w.WriteString("pos", r.Pos.ToString());
-                w.WriteEndObject();
-            }
-            ms.WriteByte((byte)'\n');
-        }
-        return ms.ToArray();
-    }
-
     private byte[] TaskJson(WordNetGlossOptions o)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, WriterOptions with { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, TaskFiles.Options with { Indented = true }))
         {
             w.WriteStartObject();
             w.WriteString("name", Name);
