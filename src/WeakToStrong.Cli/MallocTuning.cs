@@ -3,22 +3,25 @@ using System.Runtime.InteropServices;
 namespace WeakToStrong.Cli;
 
 /// <summary>
-/// Backs glibc's heap with transparent huge pages (the tunable glibc.malloc.hugetlb=1). Each training step frees and
-/// re-allocates tens of megabytes (the word-embedding gradient, optimizer temporaries); where the kernel's THP mode is
-/// "madvise" (the default on many distributions), every such allocation costs thousands of 4 KB page faults, and training
-/// ran 2.9x slower (docs/performance.md). glibc reads its tunables only when a process starts, so w2s executes itself
-/// again, once, with the tunable added. W2S_MALLOC_TUNING=0 turns this off.
+/// Keeps the training heap's pages mapped and huge. Each training step frees and re-allocates tens of megabytes (the
+/// word-embedding gradient, optimizer temporaries). By default glibc serves blocks above 32 MB with fresh mmaps and gives
+/// freed heap back to the kernel, so every step faults its pages in again and the kernel zero-fills them; where the THP
+/// mode is "madvise" (the default on many distributions) that is thousands of 4 KB faults per allocation, and training
+/// ran 2.9x slower. The tunables: glibc.malloc.hugetlb=1 (huge pages for the heap), mmap_max=0 and a 4 GB
+/// trim_threshold (large blocks come from the heap and stay there for the next step; docs/performance.md). glibc reads
+/// tunables only when a process starts, so w2s executes itself again, once, with them added. A tunable the user already
+/// set is left as it is; W2S_MALLOC_TUNING=0 turns this off.
 /// </summary>
 internal static class MallocTuning
 {
-    private const string Tunable = "glibc.malloc.hugetlb=1";
+    private static readonly string[] Tunables =
+        ["glibc.malloc.hugetlb=1", "glibc.malloc.mmap_max=0", "glibc.malloc.trim_threshold=4294967296"];
     private const string Marker = "W2S_MALLOC_TUNING";
 
     public static void EnsureHugePages()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Marker) is not null) return;
-        var tunables = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
-        if (tunables?.Contains("glibc.malloc.hugetlb", StringComparison.Ordinal) == true) return; // the user chose
+        if (Compose(Environment.GetEnvironmentVariable("GLIBC_TUNABLES")) is not { } tunables) return; // the user chose every one
 
         string[] argv;
         try
@@ -33,7 +36,7 @@ internal static class MallocTuning
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Where(e => (string)e.Key != "GLIBC_TUNABLES")
             .Select(e => $"{e.Key}={e.Value}")
-            .Append("GLIBC_TUNABLES=" + (string.IsNullOrEmpty(tunables) ? Tunable : tunables + ":" + Tunable))
+            .Append("GLIBC_TUNABLES=" + tunables)
             .Append(Marker + "=1"); // never twice, even where the loader drops GLIBC_TUNABLES
         try
         {
@@ -41,6 +44,14 @@ internal static class MallocTuning
         }
         catch (Exception) { } // no libc to call: the tuning is an optimisation, never a reason to fail
         // execve returns only on failure: carry on without the tuning.
+    }
+
+    /// <summary>The user's GLIBC_TUNABLES with ours appended where the user did not set them; null: nothing to add.</summary>
+    internal static string? Compose(string? user)
+    {
+        var missing = Tunables.Where(t => user?.Contains(t[..(t.IndexOf('=') + 1)], StringComparison.Ordinal) != true).ToList();
+        if (missing.Count == 0) return null;
+        return string.Join(':', string.IsNullOrEmpty(user) ? missing : [user, .. missing]);
     }
 
     [DllImport("libc", SetLastError = true)]

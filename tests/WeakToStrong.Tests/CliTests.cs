@@ -24,6 +24,18 @@ public class CliTests
     }
 
     [Fact]
+    public void MallocTuningAddsOnlyTheTunablesTheUserDidNotSet()
+    {
+        const string ours = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296";
+        Assert.Equal(ours, WeakToStrong.Cli.MallocTuning.Compose(null));
+        Assert.Equal(ours, WeakToStrong.Cli.MallocTuning.Compose(""));
+        Assert.Equal("glibc.malloc.hugetlb=0:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296",
+            WeakToStrong.Cli.MallocTuning.Compose("glibc.malloc.hugetlb=0"));
+        Assert.Equal("glibc.cpu.x86_shstk=off:" + ours, WeakToStrong.Cli.MallocTuning.Compose("glibc.cpu.x86_shstk=off"));
+        Assert.Null(WeakToStrong.Cli.MallocTuning.Compose("glibc.malloc.trim_threshold=1:glibc.malloc.mmap_max=5:glibc.malloc.hugetlb=2"));
+    }
+
+    [Fact]
     public void ArgumentsSurviveTheMallocTuningRestartExactly()
     {
         // w2s starts itself again with GLIBC_TUNABLES set (MallocTuning): spaces, non-ASCII and empty arguments must
