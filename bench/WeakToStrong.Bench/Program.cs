@@ -12,7 +12,7 @@ using WeakToStrong.Models;
 using WeakToStrong.Training;
 using static TorchSharp.torch;
 
-WeakToStrong.Cli.MallocTuning.EnsureHugePages();
+WeakToStrong.Cli.MallocTuning.EnsureTunedHeap();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;

@@ -18,7 +18,7 @@ internal static class MallocTuning
         ["glibc.malloc.hugetlb=1", "glibc.malloc.mmap_max=0", "glibc.malloc.trim_threshold=4294967296"];
     private const string Marker = "W2S_MALLOC_TUNING";
 
-    public static void EnsureHugePages()
+    public static void EnsureTunedHeap()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Marker) is not null) return;
         if (Compose(Environment.GetEnvironmentVariable("GLIBC_TUNABLES")) is not { } tunables) return; // the user chose every one

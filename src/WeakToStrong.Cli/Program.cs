@@ -3,7 +3,7 @@ using System.CommandLine.Invocation;
 using Spectre.Console;
 using WeakToStrong.Cli;
 
-MallocTuning.EnsureHugePages();
+MallocTuning.EnsureTunedHeap();
 
 // Redirected output (logs, CI) has no width: keep tables on one line per row instead of wrapping at 80 columns.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
