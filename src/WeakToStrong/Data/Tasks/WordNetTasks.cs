@@ -14,6 +14,12 @@ internal abstract class WordNetTaskBase : TaskBuilder
 
     internal static string Text(string lemma) => lemma.Replace('_', ' ');
 
+    /// <summary>The nouns a task may use, most sense-tagged first: every tagged plain lemma, then the untagged single
+    /// words.</summary>
+    internal static List<(string Lemma, WordNetDatabase.Synset Sense)> Nouns(WordNetDatabase db) =>
+        db.RankedLemmas('n', includeUntagged: true)
+            .Where(x => db.TagCounts.GetValueOrDefault((x.Lemma, 'n')) > 0 || x.Lemma.All(char.IsAsciiLetterLower)).ToList();
+
     /// <summary>Balanced test (testPerClass of each class) and training pool (at most trainPerClass of each) from rows
     /// that share no word (each builder guarantees that), shuffled with a seeded stream.</summary>
     internal BuiltTask Deal(List<TaskRow> rows, int testPerClass, int trainPerClass, List<string> notes)
@@ -60,8 +66,7 @@ internal sealed class WordNetCategoryTask(string name, string category, string c
     public override BuiltTask Build()
     {
         var db = Load();
-        var ranked = db.RankedLemmas('n', includeUntagged: true)
-            .Where(x => db.TagCounts.GetValueOrDefault((x.Lemma, 'n')) > 0 || x.Lemma.All(char.IsAsciiLetterLower)).ToList();
+        var ranked = Nouns(db);
         var members = ranked.Select(x => x.Sense.LexFile == lexFile || db.Ancestors(x.Sense.Key).ContainsKey(categoryKey) || x.Sense.Key == categoryKey).ToArray();
         var rows = new List<TaskRow>();
         var used = new bool[ranked.Count];
@@ -105,8 +110,7 @@ internal sealed class WordNetHypernymTask : WordNetTaskBase
     public override BuiltTask Build()
     {
         var db = Load();
-        var ranked = db.RankedLemmas('n', includeUntagged: true)
-            .Where(x => db.TagCounts.GetValueOrDefault((x.Lemma, 'n')) > 0 || x.Lemma.All(char.IsAsciiLetterLower)).ToList();
+        var ranked = Nouns(db);
         var items = new List<(string Lemma, List<string> Categories, HashSet<string> Excluded)>();
         foreach (var (lemma, sense) in ranked)
         {
