@@ -148,6 +148,14 @@ public class MethodComparisonReportTests
         var comparison = Assert.Single(Reports.MethodComparisonReport.Compare([block]));
         Assert.Equal(("logconf", "xent", 2, 1), (comparison.A, comparison.B, comparison.Units, comparison.Excluded));
     }
+
+    [Theory]
+    [InlineData(0.123, "+0.12")]
+    [InlineData(-0.126, "-0.13")]
+    [InlineData(-0.001, "+0.00")]
+    [InlineData(0.0, "+0.00")]
+    public void MeanDifferencesPrintWithOneSign(double difference, string printed) =>
+        Assert.Equal(printed, Reports.MethodComparisonReport.Signed(difference));
 }
 
 /// <summary>The diagnostics of one experiment, from a hand-made split and hand-made predictions.</summary>
