@@ -46,9 +46,23 @@ public class DiagnosticsTests
     [Fact]
     public void TiesBetweenNeighboursGoToTheEarlierRowOfB()
     {
-        // A fix sharing no term with B: every similarity is 0, so the neighbours are rows 0 and 1 (weak right) and row 2.
-        var split = CorrectionExpansion.Of([Row((9, 1f))], [Row((1, 1f)), Row((1, 1f)), Row((1, 1f)), Row((1, 1f))], [true, true, false, false], neighbours: 3);
+        // Rows 0-3 are equally similar to the fix; its 3 neighbours are rows 0 and 1 (weak right) and row 2.
+        var split = CorrectionExpansion.Of([Row((1, 1f))], [Row((1, 1f)), Row((1, 1f)), Row((1, 1f)), Row((1, 1f))], [true, true, false, false], neighbours: 3);
         Assert.Equal(1, split.Correction);
+    }
+
+    [Fact]
+    public void AFixSharingNoFeatureWithBIsIsolatedAndOnlyRowsSharingOneAreNeighbours()
+    {
+        SparseRow[] b = [Row((1, 1f)), Row((2, 1f)), Row((3, 1f)), Row((2, .6f), (4, .8f))];
+        bool[] weakRight = [true, false, true, false];
+        // Fix A (column 9) shares nothing with B: isolated, though rows 0 and 2 (weak right) come first in B.
+        // Fix B (column 2) shares a column with rows 1 and 3 only, both weak wrong: expansion, from 2 neighbours of k = 3.
+        // Fix C (columns 1 and 3) has rows 0 and 2, both weak right: correction.
+        var split = CorrectionExpansion.Of([Row((9, 1f)), Row((2, 1f)), Row((1, .6f), (3, .8f))], b, weakRight, neighbours: 3);
+        Assert.Equal(new CorrectionExpansion(3, 1, 1, 3), split);
+        Assert.Equal(1, split.Isolated);
+        Assert.Equal(0.5, split.CorrectionShare!.Value, 10);
     }
 
     [Fact]

@@ -30,16 +30,17 @@ internal static class DiagnosticsReport
     {
         int missing = block.Rows.Count(r => !Has(r));
         return new ReportTable($"{block.Title}: diagnostics (mean over pairs and seeds{(missing > 0 ? $"; {missing} runs stored before the diagnostics left out" : "")}). " +
-                               "Gain: weak minus student error; correction share: student fixes of weak errors whose 5 nearest examples of B mostly had right weak labels",
-            ["method", "misfit on B", "misfit on test", "gain (accuracy)", "gain (squared error)", "fixes: correction / expansion", "correction share"],
+                               "Gain: weak minus student error; correction share: student fixes of weak errors whose 5 nearest examples of B mostly had right weak labels, " +
+                               "among the fixes that share a feature with some example of B (the rest are isolated)",
+            ["method", "misfit on B", "misfit on test", "gain (accuracy)", "gain (squared error)", "fixes: correction / expansion / isolated", "correction share"],
             block.Methods.Select(m =>
             {
                 var rows = block.Rows.Where(r => r.Method == m && Has(r)).ToList();
                 if (rows.Count == 0) return (IReadOnlyList<string>)[m, "-", "-", "-", "-", "-", "-"];
                 var onB = rows.Where(r => r.MisfitOnB is not null).ToList();
-                int correction = rows.Sum(r => r.Correction ?? 0), expansion = rows.Sum(r => r.Expansion ?? 0);
+                int correction = rows.Sum(r => r.Correction ?? 0), expansion = rows.Sum(r => r.Expansion ?? 0), isolated = rows.Sum(r => r.Isolated ?? 0);
                 return (IReadOnlyList<string>)[m, onB.Count > 0 ? F3(onB.Average(r => r.MisfitOnB!.Value)) : "-", F3(rows.Average(r => r.MisfitOnTest!.Value)),
-                    $"{rows.Average(r => r.Gain!.Value) * 100:+0.0;-0.0} pts", F3(rows.Average(r => r.SquaredGain!.Value)), $"{correction} / {expansion}",
+                    $"{rows.Average(r => r.Gain!.Value) * 100:+0.0;-0.0} pts", F3(rows.Average(r => r.SquaredGain!.Value)), $"{correction} / {expansion} / {isolated}",
                     correction + expansion > 0 ? $"{100.0 * correction / (correction + expansion):F0}%" : "-"];
             }).ToList());
     }

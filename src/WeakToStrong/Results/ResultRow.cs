@@ -29,6 +29,7 @@ public sealed record ResultRow(
         {
             MisfitOnB = r.Diagnostics?.MisfitOnB, MisfitOnTest = r.Diagnostics?.MisfitOnTest, Gain = r.Diagnostics?.Gain,
             SquaredGain = r.Diagnostics?.SquaredGain, Correction = r.Diagnostics?.CorrectionExpansion.Correction, Expansion = r.Diagnostics?.CorrectionExpansion.Expansion,
+            Isolated = r.Diagnostics?.CorrectionExpansion.Isolated,
             WeakMembers = r.WeakMembers,
         };
     }
@@ -40,6 +41,7 @@ public sealed record ResultRow(
     public double? SquaredGain { get; init; }
     public int? Correction { get; init; }
     public int? Expansion { get; init; }
+    public int? Isolated { get; init; }
 
     /// <summary>A weak ensemble's members, as in the result (null for a single weak model).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
