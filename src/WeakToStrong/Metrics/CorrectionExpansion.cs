@@ -16,7 +16,7 @@ public sealed record CorrectionExpansion(int Fixes, int Correction, int Expansio
     /// <summary>Fixes with no neighbour in B (no shared feature): neither correction nor expansion.</summary>
     public int Isolated => Fixes - Correction - Expansion;
 
-    /// <summary>k of the k-nearest-neighbour rule; odd, so a majority always exists.</summary>
+    /// <summary>k of the k-nearest-neighbour rule; odd, so k neighbours always have a majority (a tie among fewer is expansion).</summary>
     public const int DefaultNeighbours = 5;
 
     /// <summary>Share of the fixes with neighbours that count as correction (null without such fixes).</summary>
