@@ -68,6 +68,9 @@ reports=()
 IFS=, read -r -a task_list <<<"$tasks"
 for task in "${task_list[@]}"; do
   export_dir=$out/export/$task
+  # Built-in tasks that are not shipped (trump-tweets, movie-genre, ...) are built from their Debian package first; a
+  # task that is ready is left as it is.
+  dotnet "$w2s_dll" data prepare "$task" >&2 || { echo "compare.sh: could not prepare task '$task' (see above)" >&2; exit 2; }
   echo "== $task: w2s run --export-split $export_dir" >&2
   dotnet "$w2s_dll" run --task "$task" --weak "$weak" --strong "$strong" --loss "$loss" --seed "$seed" "${sizes[@]}" \
     --precision fp32 --group-by-length false --threads "$threads" --out "$out/runs" --export-split "$export_dir" >&2
