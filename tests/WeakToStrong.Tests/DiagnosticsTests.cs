@@ -66,6 +66,14 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void ATieAmongFewerThanKNeighboursCountsAsExpansion()
+    {
+        // The fix shares column 1 with rows 0 and 1 only: one right, one wrong, no strict majority.
+        var split = CorrectionExpansion.Of([Row((1, 1f))], [Row((1, 1f)), Row((1, 1f)), Row((2, 1f))], [true, false, true], neighbours: 3);
+        Assert.Equal(new CorrectionExpansion(1, 0, 1, 3), split);
+    }
+
+    [Fact]
     public void NoFixesGiveNoShare()
     {
         var split = CorrectionExpansion.Of([], [Row((1, 1f))], [true]);
@@ -169,7 +177,14 @@ public class MethodComparisonReportTests
     [InlineData(-0.001, "+0.00")]
     [InlineData(0.0, "+0.00")]
     public void MeanDifferencesPrintWithOneSign(double difference, string printed) =>
-        Assert.Equal(printed, Reports.MethodComparisonReport.Signed(difference));
+        Assert.Equal(printed, Reports.SignedNumber.Format(difference, 2));
+
+    [Theory]
+    [InlineData(-0.04, "+0.0")] // a gain of −0.04 points printed "-+0.0"
+    [InlineData(2.66, "+2.7")]
+    [InlineData(-1.55, "-1.6")]
+    public void GainsInPointsPrintWithOneSign(double gain, string printed) =>
+        Assert.Equal(printed, Reports.SignedNumber.Format(gain, 1));
 }
 
 /// <summary>The diagnostics of one experiment, from a hand-made split and hand-made predictions.</summary>

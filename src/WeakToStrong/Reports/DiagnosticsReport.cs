@@ -40,7 +40,7 @@ internal static class DiagnosticsReport
                 var onB = rows.Where(r => r.MisfitOnB is not null).ToList();
                 int correction = rows.Sum(r => r.Correction ?? 0), expansion = rows.Sum(r => r.Expansion ?? 0), isolated = rows.Sum(r => r.Isolated ?? 0);
                 return (IReadOnlyList<string>)[m, onB.Count > 0 ? F3(onB.Average(r => r.MisfitOnB!.Value)) : "-", F3(rows.Average(r => r.MisfitOnTest!.Value)),
-                    $"{rows.Average(r => r.Gain!.Value) * 100:+0.0;-0.0} pts", F3(rows.Average(r => r.SquaredGain!.Value)), $"{correction} / {expansion} / {isolated}",
+                    $"{SignedNumber.Format(rows.Average(r => r.Gain!.Value) * 100, 1)} pts", F3(rows.Average(r => r.SquaredGain!.Value)), $"{correction} / {expansion} / {isolated}",
                     correction + expansion > 0 ? $"{100.0 * correction / (correction + expansion):F0}%" : "-"];
             }).ToList());
     }

@@ -49,11 +49,8 @@ internal static class MethodComparisonReport
             "p-values: exact two-sided sign test and Wilcoxon signed-rank test (zero differences dropped)",
             ["A", "B", "units (task × seed)", "excluded (PGR undefined)", "mean A − B", "95% interval", "A better / worse / equal", "sign test p", "Wilcoxon p"],
             Compare(blocks).Select(c => (IReadOnlyList<string>)[c.A, c.B, c.Units.ToString(CultureInfo.InvariantCulture), c.Excluded.ToString(CultureInfo.InvariantCulture),
-                c.MeanDifference is double d ? Signed(d) : "n/a", c.CiLow is double lo ? $"[{F(lo, "F2")}, {F(c.CiHigh!.Value, "F2")}]" : "n/a (< 2 units)",
+                c.MeanDifference is double d ? SignedNumber.Format(d, 2) : "n/a", c.CiLow is double lo ? $"[{F(lo, "F2")}, {F(c.CiHigh!.Value, "F2")}]" : "n/a (< 2 units)",
                 $"{c.Wins} / {c.Losses} / {c.Ties}", F(c.SignTestP, "F3"), F(c.WilcoxonP, "F3")]).ToList());
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-
-    /// <summary>"+0.12" / "-0.12"; a difference that rounds to zero prints "+0.00" (adding 0.0 turns −0 into +0).</summary>
-    internal static string Signed(double v) => F(Math.Round(v, 2) + 0.0, "+0.00;-0.00");
 }

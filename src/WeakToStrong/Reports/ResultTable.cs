@@ -28,7 +28,7 @@ internal static class ResultTable
             console.MarkupLine("weak ensemble members (test accuracy, labels right on B): " + string.Join("; ", members.Select(m =>
                 $"{Markup.Escape(m.Model)}{(m.Resample > 0 ? $" bag {m.Resample}" : "")} {m.TestAccuracy * 100:F1}%, {m.LabelAccuracyOnB * 100:F1}%")));
         if (r.Diagnostics is { } d)
-            console.MarkupLine($"gain over weak {d.Gain * 100:+0.0;-0.0} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
+            console.MarkupLine($"gain over weak {SignedNumber.Format(d.Gain * 100, 1)} points ({d.StudentFixes} fixed, {d.StudentBreaks} broken: " +
                                $"{d.CorrectionExpansion.Correction} correction, {d.CorrectionExpansion.Expansion} expansion by {d.CorrectionExpansion.Neighbours}-NN on B" +
                                (d.CorrectionExpansion.Isolated > 0 ? $", {d.CorrectionExpansion.Isolated} isolated" : "") + "); " +
                                $"squared-loss gain {d.SquaredGain:F3} against misfit on test {d.MisfitOnTest:F3}, on B {(d.MisfitOnB is double m ? $"{m:F3}" : "-")}");
