@@ -16,8 +16,8 @@ internal sealed record ChessModel(ChessModelConfig Architecture, int PretrainSte
 
 /// <summary>
 /// The chess ladder: four sizes of <see cref="ChessTransformer"/>, each pretrained (next-move prediction on self-play games)
-/// on first use; pretraining takes from seconds (chess-xs) to ~25 minutes (chess-l) of one core. Pretraining steps and
-/// finetuning rates were chosen on held-out data (the puzzles' test set unread); docs/chess.md has the measurements.
+/// on first use; pretraining takes from seconds (chess-xs) to ~12 minutes (chess-l) on two cores. The finetuning rates are
+/// checked on a validation split of the puzzles' training pool (`w2s run --validation`); docs/chess.md has the measurements.
 /// </summary>
 internal static class ChessModels
 {

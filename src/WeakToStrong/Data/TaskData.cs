@@ -20,4 +20,15 @@ public sealed record TaskData(
 
     /// <summary>What the loader found suspicious but used (also in Notes); the CLI shows these before any training.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// The task for choosing settings: its test set is dropped unread, so the split holds a validation set out of the
+    /// training pool in its place. Renamed, so that its results are never mistaken for test results.
+    /// </summary>
+    public TaskData ValidationTask() => this with
+    {
+        Name = Name + "-validation",
+        Test = null,
+        Notes = [.. Notes, "validation task: the test set is not used; the examples scored are held out of the training pool"],
+    };
 }

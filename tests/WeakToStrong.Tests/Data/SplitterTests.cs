@@ -31,6 +31,21 @@ public class SplitterTests
     }
 
     [Fact]
+    public void ValidationTask_ScoresOnlyTrainingPoolExamples()
+    {
+        var task = new TaskData("toy", ["no", "yes"], Pool(500), Pool(1000).Skip(500).ToList(), "tests", []);
+        var validation = task.ValidationTask();
+        Assert.Equal("toy-validation", validation.Name);
+        Assert.Null(validation.Test);
+        var (split, _) = WeakToStrong.Protocol.TaskPreparation.Prepare(validation, seed: 0);
+        var pool = Ids(task.Train).ToHashSet();
+        Assert.Equal(100, split.Test.Count); // one in five of the 500 training examples
+        var trained = Ids(split.A).Concat(split.BInputs.Select(i => i.Id)).ToList();
+        Assert.All(trained.Concat(Ids(split.Test)), id => Assert.Contains(id, pool));
+        Assert.Empty(Ids(split.Test).Intersect(trained));
+    }
+
+    [Fact]
     public void HeldOutTest_DisjointSizesAndStratified()
     {
         var pool = Pool(1001, positiveShare: 0.3);
