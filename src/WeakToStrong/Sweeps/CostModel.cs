@@ -37,9 +37,10 @@ internal static class CostModel
         };
         int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, StageKind.Student => train, _ => 0 };
         if (model.Layers == 0) return 0.3 + 0.0004 * (train * stage.Epochs + test + labelled);
+        var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
+        if (model.Inputs == InputKinds.Chess) return ChessSeconds(Chess.ChessModels.Get(model.Name).Architecture, config.EpochsFor(train) * train + PredictShare * (test + labelled));
         if (model.Inputs != InputKinds.Text) return Legacy(stage, model, train, test, labelled, a + b);
 
-        var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
         long steps = (long)config.EpochsFor(train) * ((train + stage.BatchSize - 1) / stage.BatchSize);
         // Random batches pad every input to the longest of its batch; length-grouped ones hardly pad.
         double tokens = MeanTokens(data.Split.BInputs, model.ContextLength) * (stage.GroupByLength ? 1 : 1.4);
@@ -51,7 +52,12 @@ internal static class CostModel
         return 2 + (training + predicting + generative) / TwoThreadSpeedup;
     }
 
-    // Chess and image models: per example and epoch, by layers.
+    // The chess ladder, fitted to its sweeps' stages (wall seconds at 2 threads): per example seen, a fixed part (board
+    // encoding, move scoring) and a part growing with width² × layers.
+    private static double ChessSeconds(Chess.ChessModelConfig architecture, double examples) =>
+        0.06 + examples * (3.4e-4 + 6.0e-8 * architecture.Width * architecture.Width * architecture.Layers);
+
+    // Image models: per example and epoch, by layers.
     private static double Legacy(StageSpec stage, ModelSpec model, int train, int test, int labelled, int pool) =>
         1.5 + 0.0085 * model.Layers * (stage.LinearProbe ? 0.4 : 1) * train * stage.Epochs + 0.003 * model.Layers * (test + labelled)
         + (stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * pool : 0);
