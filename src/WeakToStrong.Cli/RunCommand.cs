@@ -40,7 +40,7 @@ internal static class RunCommand
         var output = new Option<string>("--out") { Description = "Folder for run folders", DefaultValueFactory = _ => "runs" };
         var force = new Option<bool>("--force") { Description = "Recompute every stage, even those the stage cache (OUT/cache) holds" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout instead of a table" };
-        var validation = new Option<bool>("--validation") { Description = "Choose settings without reading the test set: score on a validation set held out of the training pool (one in five examples, stratified, drawn by seed); the task is named TASK-validation in the results" };
+        var validation = new Option<bool>("--validation") { Description = "Choose settings without using the test set: score on a validation set held out of the training pool (one in five examples, stratified, drawn by seed); the task is named TASK-validation in the results" };
         var exportSplit = new Option<string?>("--export-split") { Description = "After the run, write B (token ids, weak soft labels, ground truth), the test set, the settings used and the strong model's pretrained weights to this folder, for the PyTorch twin (bench/twin)" };
 
         var command = new Command("run", "Train a weak supervisor on half A, label half B with it, train the strong model on those labels and on ground truth, and report PGR.")
@@ -69,8 +69,8 @@ internal static class RunCommand
             var dataFile = r.GetValue(data);
             var testFile = r.GetValue(test);
             if (dataFile is null && testFile is not null) throw new UserInputException("--test", "needs --data (a built-in task has its own test set)");
-            if (testFile is not null && r.GetValue(validation))
-                throw new UserInputException("--validation", "and --test both say what to score on; give one", "--validation scores on examples held out of the training pool.");
+            if (dataFile is not null && r.GetValue(validation))
+                throw new UserInputException("--validation", "is for built-in tasks", "With --data, give a file of training examples only and no --test: the part held out of it is then your validation set.");
             if (dataFile is not null && r.GetResult(task) is { Implicit: false })
                 throw new UserInputException("--task", "and --data both name the task; give one", "--task takes a built-in task, --data your own JSONL file.");
             if (dataFile is not null) OptionChecks.DataFile("--data", dataFile);
@@ -103,7 +103,11 @@ internal static class RunCommand
             var taskData = dataFile is null
                 ? Via("--task", () => BuiltinTasks.Load(r.GetValue(task)!))
                 : TaskLoader.LoadFile(dataFile, testFile, fields);
-            if (r.GetValue(validation)) taskData = taskData.ValidationTask();
+            if (r.GetValue(validation))
+            {
+                if (taskData.Test is null) throw new UserInputException("--validation", $"task {taskData.Name} has no test set of its own: the part held out of its pool is already what a run scores");
+                taskData = taskData.ValidationTask();
+            }
             DataChecks.Warn(taskData);
             foreach (var (option, model) in (config.Ensemble?.Members.Select(m => ("--weak", m.Model)).Distinct() ?? [("--weak", config.WeakModel)]).Append(("--strong", config.StrongModel))
                          .Concat(config.BootstrapChain().Select(m => ("--bootstrap", m))))

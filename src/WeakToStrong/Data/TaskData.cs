@@ -22,8 +22,8 @@ public sealed record TaskData(
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
-    /// The task for choosing settings: its test set is dropped unread, so the split holds a validation set out of the
-    /// training pool in its place. Renamed, so that its results are never mistaken for test results.
+    /// The task for choosing settings, for a task with its own test set: the test set is dropped, so the split holds a
+    /// validation set out of the training pool in its place. Renamed, so that its results are never mistaken for test results.
     /// </summary>
     public TaskData ValidationTask() => this with
     {

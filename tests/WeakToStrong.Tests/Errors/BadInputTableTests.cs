@@ -154,7 +154,7 @@ public sealed class BadInputTableTests(BadInputFolder folder, ITestOutputHelper 
         ["genft without a transformer"] = f => Run(f, "--genft", ["bow"], "--strong", "bow", "--genft"),
         ["genft-include-test without genft"] = f => Run(f, "--genft-include-test", [], "--genft-include-test"),
         ["test without data"] = f => Run(f, "--test", [], "--test", f.Path("good.jsonl")),
-        ["validation with a test file"] = f => RunData(f, f.Path("good.jsonl"), "--validation", ["--test"], "--test", f.Path("good.jsonl"), "--validation"),
+        ["validation with your own data"] = f => RunData(f, f.Path("good.jsonl"), "--validation", ["--data"], "--validation"),
         ["task and data together"] = f => RunData(f, f.Path("good.jsonl"), "--task", [], "--task", "wordnet-gloss"),
         ["task is an absolute folder"] = f => Run(f, "--task", ["/etc"], "--task", "/etc"),
         ["task climbs out of the data folder"] = f => Run(f, "--task", ["../outside"], "--task", "../outside"),
