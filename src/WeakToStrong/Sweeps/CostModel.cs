@@ -38,7 +38,8 @@ internal static class CostModel
         int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, StageKind.Student => train, _ => 0 };
         if (model.Layers == 0) return 0.3 + 0.0004 * (train * stage.Epochs + test + labelled);
         var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
-        if (model.Inputs == InputKinds.Chess) return ChessSeconds(Chess.ChessModels.Get(model.Name).Architecture, config.EpochsFor(train) * train + PredictShare * (test + labelled));
+        if (Chess.ChessModels.Ladder.FirstOrDefault(m => m.Name == model.Name) is { } chess)
+            return ChessSeconds(chess.Architecture, config.EpochsFor(train) * train + PredictShare * (test + labelled));
         if (model.Inputs != InputKinds.Text) return Legacy(stage, model, train, test, labelled, a + b);
 
         long steps = (long)config.EpochsFor(train) * ((train + stage.BatchSize - 1) / stage.BatchSize);
@@ -57,7 +58,7 @@ internal static class CostModel
     private static double ChessSeconds(Chess.ChessModelConfig architecture, double examples) =>
         0.06 + examples * (3.4e-4 + 6.0e-8 * architecture.Width * architecture.Width * architecture.Layers);
 
-    // Image models: per example and epoch, by layers.
+    // Image models (and chess models outside the ladder): per example and epoch, by layers.
     private static double Legacy(StageSpec stage, ModelSpec model, int train, int test, int labelled, int pool) =>
         1.5 + 0.0085 * model.Layers * (stage.LinearProbe ? 0.4 : 1) * train * stage.Epochs + 0.003 * model.Layers * (test + labelled)
         + (stage.Generative && stage.Kind == StageKind.Ceiling ? 0.012 * model.Layers * pool : 0);
