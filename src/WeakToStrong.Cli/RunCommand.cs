@@ -105,7 +105,8 @@ internal static class RunCommand
                 : TaskLoader.LoadFile(dataFile, testFile, fields);
             if (r.GetValue(validation))
             {
-                if (taskData.Test is null) throw new UserInputException("--validation", $"task {taskData.Name} has no test set of its own: the part held out of its pool is already what a run scores");
+                if (taskData.Test is null) throw new UserInputException("--validation", $"task {taskData.Name} has no test set of its own: the part held out of its pool is already what a run scores",
+                    "Run it without --validation.");
                 taskData = taskData.ValidationTask();
             }
             DataChecks.Warn(taskData);
