@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WeakToStrong.Losses;
 using WeakToStrong.Models;
+using WeakToStrong.Training;
 using static TorchSharp.torch;
 
 namespace WeakToStrong.Bench;
@@ -15,7 +16,7 @@ internal static class OursWork
         using var model = BertClassifier.MiniLM(6, 2);
         model.Precision = precision;
         model.eval(); // no dropout, as the protocol trains
-        var optimizer = optim.Adam(model.parameters(), lr: 5e-5);
+        using var optimizer = new Adam(model.parameters(), 5e-5);
         var targets = tensor(Enumerable.Repeat(new[] { 0.3f, 0.7f }, batch.Count).SelectMany(x => x).ToArray(), [batch.Count, 2]);
         // As Trainer does: bf16 weight views cast once per optimizer step.
         var casts = model.Casts;
@@ -26,12 +27,12 @@ internal static class OursWork
         {
             using var scope = NewDisposeScope();
             clock.Restart();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var loss = SoftCrossEntropy.Of(model.Logits(batch), targets);
             double f = clock.Elapsed.TotalSeconds;
             loss.backward();
             double b = clock.Elapsed.TotalSeconds;
-            optimizer.step();
+            optimizer.Step();
             casts?.Invalidate();
             double s = clock.Elapsed.TotalSeconds;
             if (record) { forward += f; backward += b - f; step += s - b; }

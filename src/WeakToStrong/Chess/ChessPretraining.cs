@@ -3,6 +3,7 @@ using System.Text.Json;
 using WeakToStrong.Models;
 using WeakToStrong.Data;
 using WeakToStrong.Data.Sources;
+using WeakToStrong.Training;
 using static TorchSharp.torch;
 
 namespace WeakToStrong.Chess;
@@ -101,7 +102,7 @@ internal static class ChessPretraining
         else Log($"{config.Name}: pretraining {model.ParameterCount:N0} parameters for {settings.Steps} steps on {train.Count:N0} positions " +
                  $"of {settings.Games} self-play games (held out: {heldOut.Count:N0}) → {folder}");
 
-        var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        using var optimizer = new Adam(model.parameters(), settings.LearningRate);
         var order = new EpochOrder(train.Count);
         var clock = Stopwatch.StartNew();
         double smoothed = double.NaN;
@@ -110,15 +111,15 @@ internal static class ChessPretraining
             // Warm-up over 5% of the steps, then cosine to 10% of the rate.
             double warm = Math.Max(1, settings.Steps / 20);
             double lr = settings.LearningRate * (step < warm ? (step + 1) / warm : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * (step - warm) / (settings.Steps - warm))));
-            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            optimizer.LearningRate = lr;
             var batch = order.Batch(step, settings.BatchSize);
             using (var scope = NewDisposeScope())
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = model.Logits(batch.Select(i => encoded[i]).ToList());
                 var loss = nn.functional.cross_entropy(logits, tensor(batch.Select(i => labels[i]).ToArray()));
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 double v = loss.item<float>();
                 smoothed = double.IsNaN(smoothed) ? v : 0.98 * smoothed + 0.02 * v;
             }

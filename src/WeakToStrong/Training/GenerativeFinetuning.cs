@@ -27,7 +27,7 @@ internal static class GenerativeFinetuning
         manual_seed(config.Seed);
         using var head = new MaskedLmHead(hidden, vocab, encoder.Config.LayerNormEps);
         var parameters = encoder.parameters().Concat(head.parameters()).Where(p => p.requires_grad).ToList();
-        var optimizer = optim.Adam(parameters, lr: config.LearningRate);
+        using var optimizer = new Adam(parameters, config.LearningRate);
         var encoded = EncodingCache.Encode(model, texts);
         var rng = new Random(config.Seed);
         int stepsPerEpoch = (texts.Count + config.BatchSize - 1) / config.BatchSize, total = stepsPerEpoch * config.Epochs, step = 0;
@@ -45,13 +45,13 @@ internal static class GenerativeFinetuning
                 var (ids, types, mask) = BertClassifier.Pad(batch, tokenizer.PadId);
                 var (inputs, positions, targets) = Corrupt(ids, tokenizer, rng, config.MaskRate);
                 if (positions.Length == 0) { step++; continue; }
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = config.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / total));
-                optimizer.zero_grad();
+                optimizer.LearningRate = config.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / total));
+                optimizer.ZeroGrad();
                 var states = encoder.forward(inputs, types, mask).reshape(-1, hidden).index_select(0, tensor(positions));
                 var logits = head.forward(states, encoder.WordEmbeddings);
                 var loss = nn.functional.cross_entropy(logits, tensor(targets));
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 lastLoss = loss.item<float>();
                 step++;
                 progress?.Report(new StageProgress("masked-LM finetuning", step, total, lastLoss));

@@ -26,7 +26,7 @@ public static class Trainer
         using var caching = casts?.BeginCaching();
         model.eval(); // no dropout: the reference trains in eval mode for determinism
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        var optimizer = optim.Adam(parameters, lr: config.LearningRate);
+        using var optimizer = new Adam(parameters, config.LearningRate);
         var encoded = EncodingCache.Encode(model, data.Select(d => d.Input));
         model.Prepare(encoded);
 
@@ -55,9 +55,9 @@ public static class Trainer
                 double fraction = (double)step / totalSteps;
                 // Cosine annealing from the base rate to 0 over all steps, no warm-up.
                 double lr = config.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                optimizer.LearningRate = lr;
 
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 double batchLoss = 0;
                 foreach (var micro in batch.Chunk(config.MicroBatchSize))
                 {
@@ -70,7 +70,7 @@ public static class Trainer
                     batchLoss += value.item<float>() * micro.Length / batch.Length;
                 }
                 TrainingDivergedException.CheckLoss(stage, batchLoss, step + 1, totalSteps, config.LearningRate);
-                optimizer.step();
+                optimizer.Step();
                 casts?.Invalidate(); // the master weights moved
                 step++;
                 lastLoss = batchLoss;
