@@ -76,6 +76,7 @@ def main():
     ap.add_argument("--bf16-steps", type=int, default=None)
     ap.add_argument("--bf16-warmup", type=int, default=None)
     ap.add_argument("--blas-only", action="store_true", help="print the loaded BLAS libraries and exit")
+    ap.add_argument("--train-only", action="store_true", help="time training only (a further round of the bench's comparison)")
     args = ap.parse_args()
     if args.blas_only:
         print(json.dumps({"torch": torch.__version__, "blas": blas_info(), "blas_library": loaded_blas()}))
@@ -91,12 +92,13 @@ def main():
     tokens = args.batch * args.seq
 
     result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "config": torch.__config__.show(), "blas": blas_info()}
-    # The peer's own parity check: the bench compares these with its pooled embeddings of the same ids.
-    check = Bert(cfg)
-    check.load_hf(w)
-    check.eval()
-    with torch.no_grad():
-        result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
+    if not args.train_only:
+        # The peer's own parity check: the bench compares these with its pooled embeddings of the same ids.
+        check = Bert(cfg)
+        check.load_hf(w)
+        check.eval()
+        with torch.no_grad():
+            result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
     result["blas_library"] = loaded_blas()
     for name, bf16 in (("fp32", False), ("bf16", True)):
         steps = (args.bf16_steps or args.steps) if bf16 else args.steps
@@ -105,7 +107,8 @@ def main():
         model.load_hf(w)
         result[f"train_{name}_seconds_per_step"] = time_train(model, ids, mask, targets, steps, warmup, bf16)
         result[f"train_{name}_tokens_per_second"] = tokens / result[f"train_{name}_seconds_per_step"]
-        result[f"infer_{name}_tokens_per_second"] = tokens / time_infer(model, ids, mask, steps, warmup, bf16)
+        if not args.train_only:
+            result[f"infer_{name}_tokens_per_second"] = tokens / time_infer(model, ids, mask, steps, warmup, bf16)
     print(json.dumps(result))
 
 

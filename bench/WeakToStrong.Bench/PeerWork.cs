@@ -11,11 +11,12 @@ internal static class PeerWork
 {
     public const string InstallHint = "sudo apt-get install libopenblas0-openmp";
 
+    /// <param name="trainOnly">Time training only: no parity check, no inference (a further round of the comparison).</param>
     public static JsonObject Run(string python, string script, string weights, string idsFile, int batch, int seq, int threads,
-        int warmup, int steps, int bf16Warmup, int bf16Steps) =>
-        RunScript(python, script, threads, "--weights", weights, "--ids", idsFile, "--batch", $"{batch}", "--seq", $"{seq}",
+        int warmup, int steps, int bf16Warmup, int bf16Steps, bool trainOnly = false) =>
+        RunScript(python, script, threads, ["--weights", weights, "--ids", idsFile, "--batch", $"{batch}", "--seq", $"{seq}",
             "--threads", $"{threads}", "--warmup", $"{warmup}", "--steps", $"{steps}",
-            "--bf16-warmup", $"{bf16Warmup}", "--bf16-steps", $"{bf16Steps}");
+            "--bf16-warmup", $"{bf16Warmup}", "--bf16-steps", $"{bf16Steps}", .. trainOnly ? ["--train-only"] : Array.Empty<string>()]);
 
     /// <summary>Which BLAS the peer's torch loads (a second-long run of the script, before any timing).</summary>
     public static JsonObject Blas(string python, string script, int threads) => RunScript(python, script, threads, "--blas-only");

@@ -27,6 +27,7 @@ if (args.Contains("--report-only"))
 }
 int threads = int.Parse(Arg("--threads", "2"));
 int rounds = int.Parse(Arg("--rounds", "7"));
+int trainRounds = int.Parse(Arg("--train-rounds", "5"));
 int steps = int.Parse(Arg("--steps", "5")), warmup = int.Parse(Arg("--warmup", "2"));
 bool runs = !args.Contains("--skip-runs");
 string python = Arg("--python", "/usr/bin/python3");
@@ -39,7 +40,7 @@ var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + s
 var results = new JsonObject
 {
     ["command"] = command, ["date"] = DateTime.UtcNow.ToString("u"), ["threads"] = threads, ["cores"] = Environment.ProcessorCount,
-    ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["rounds"] = rounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
+    ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["rounds"] = rounds, ["train_rounds"] = trainRounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
     ["transparent_hugepages"] = Measure.TransparentHugePages(), ["glibc_tunables"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
 };
 void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss} load {Measure.LoadAverage():F1}] {line}");
@@ -79,9 +80,7 @@ results["bf16_fast_matmul_cpuid"] = Bf16Support.HasFastMatmul;
 results["bf16_slow_path"] = bf16Slow;
 results["bf16_steps"] = bf16Steps;
 
-Log("ours: training fp32 / bf16, inference bf16");
-var trainFp32 = OursWork.Train(batch, ComputePrecision.Float32, warmup, steps);
-var trainBf16 = OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
+Log("ours: inference bf16");
 double inferBf16 = OursWork.Infer(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
 
 // fp32 inference against ONNX Runtime in alternating rounds: the ratio is the median of the rounds' ratios.
@@ -110,6 +109,52 @@ if (peer is not null && peerRefused is not null)
     Log("refused: " + peerRefused);
     peer = new JsonObject { ["refused"] = peerRefused, ["blas_library"] = peer["blas_library"]!.DeepClone() };
 }
+// Training against the peer in alternating rounds, each pair run back to back (the peer's run above, then ours; then ours,
+// then a further peer process; ...). Each ratio is the median of the rounds' ratios: a single pair moved by 10-30%.
+var oursRounds = new List<(OursWork.TrainTiming Fp32, OursWork.TrainTiming Bf16)>();
+var peerRounds = new List<(double Fp32, double Bf16)>();
+void OursRound() => oursRounds.Add((OursWork.Train(batch, ComputePrecision.Float32, warmup, steps),
+    OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps)));
+static (double, double) PeerSeconds(JsonObject p) =>
+    (p["train_fp32_seconds_per_step"]!.GetValue<double>(), p["train_bf16_seconds_per_step"]!.GetValue<double>());
+bool peerUsable = peer is not null && peerRefused is null;
+if (peerUsable) peerRounds.Add(PeerSeconds(peer!));
+Log($"training round 1 of {(peerUsable ? trainRounds : 1)}: ours fp32 / bf16{(peerUsable ? " (PyTorch's: the run above)" : "")}");
+OursRound();
+if (peerUsable)
+{
+    try
+    {
+        for (int round = 1; round < trainRounds; round++)
+        {
+            Log($"training round {round + 1} of {trainRounds}: ours and PyTorch");
+            void Peer() => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq, threads,
+                warmup, steps, bf16Warmup, bf16Steps, trainOnly: true)));
+            if (round % 2 == 1) { OursRound(); Peer(); }
+            else { Peer(); OursRound(); }
+        }
+    }
+    catch (InvalidOperationException e) { Log("peer failed in a training round (the rounds so far are kept): " + e.Message); }
+    if (oursRounds.Count > peerRounds.Count) oursRounds.RemoveAt(oursRounds.Count - 1);
+    var (peerFp32, peerBf16) = (Measure.Median(peerRounds.Select(r => r.Fp32)), Measure.Median(peerRounds.Select(r => r.Bf16)));
+    peer!["train_fp32_seconds_per_step"] = peerFp32;
+    peer["train_fp32_tokens_per_second"] = tokens / peerFp32;
+    peer["train_bf16_seconds_per_step"] = peerBf16;
+    peer["train_bf16_tokens_per_second"] = tokens / peerBf16;
+    peer["train_fp32_seconds_per_step_rounds"] = new JsonArray(peerRounds.Select(r => (JsonNode?)JsonValue.Create(r.Fp32)).ToArray());
+    peer["train_bf16_seconds_per_step_rounds"] = new JsonArray(peerRounds.Select(r => (JsonNode?)JsonValue.Create(r.Bf16)).ToArray());
+}
+results["ours_train_seconds_per_step_rounds"] = new JsonObject
+{
+    ["fp32"] = new JsonArray(oursRounds.Select(r => (JsonNode?)JsonValue.Create(r.Fp32.SecondsPerStep)).ToArray()),
+    ["bf16"] = new JsonArray(oursRounds.Select(r => (JsonNode?)JsonValue.Create(r.Bf16.SecondsPerStep)).ToArray()),
+};
+// Ours: the round of median time (its forward/backward/Adam split stays one measurement's).
+var trainFp32 = oursRounds.Select(r => r.Fp32).OrderBy(t => t.SecondsPerStep).ElementAt((oursRounds.Count - 1) / 2);
+var trainBf16 = oursRounds.Select(r => r.Bf16).OrderBy(t => t.SecondsPerStep).ElementAt((oursRounds.Count - 1) / 2);
+double[] trainFp32Ratios = peerRounds.Select((p, i) => p.Fp32 / oursRounds[i].Fp32.SecondsPerStep).ToArray();
+double[] trainBf16Ratios = peerRounds.Select((p, i) => p.Bf16 / oursRounds[i].Bf16.SecondsPerStep).ToArray();
+
 double peerParity = double.NaN;
 if (peer is not null)
 {
@@ -142,8 +187,10 @@ results["flops_per_token"] = new JsonObject { ["forward"] = forwardFlops, ["trai
 double? Ratio(double ours, double? theirs) => theirs is > 0 ? ours / theirs : null;
 var ratios = new JsonObject
 {
-    ["train_fp32_vs_pytorch"] = Ratio(oursTrainFp32, P("train_fp32_tokens_per_second")),
-    ["train_bf16_vs_pytorch_autocast"] = Ratio(oursTrainBf16, P("train_bf16_tokens_per_second")),
+    ["train_fp32_vs_pytorch"] = trainFp32Ratios.Length > 0 ? Measure.Median(trainFp32Ratios) : null,
+    ["train_fp32_vs_pytorch_rounds"] = new JsonArray(trainFp32Ratios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+    ["train_bf16_vs_pytorch_autocast"] = trainBf16Ratios.Length > 0 ? Measure.Median(trainBf16Ratios) : null,
+    ["train_bf16_vs_pytorch_autocast_rounds"] = new JsonArray(trainBf16Ratios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
     ["infer_fp32_vs_onnxruntime"] = Measure.Median(inferRatios),
     ["infer_fp32_vs_onnxruntime_rounds"] = new JsonArray(inferRatios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
     ["infer_bf16_vs_onnxruntime"] = Ratio(oursInferBf16, ortTps),
