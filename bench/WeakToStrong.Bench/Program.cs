@@ -30,6 +30,13 @@ int rounds = int.Parse(Arg("--rounds", "7"));
 int trainRounds = int.Parse(Arg("--train-rounds", "5"));
 int steps = int.Parse(Arg("--steps", "5")), warmup = int.Parse(Arg("--warmup", "2"));
 bool runs = !args.Contains("--skip-runs");
+// Only our training step in one precision, nothing written: run it under ONEDNN_VERBOSE=1 for bench/onednn_profile.py.
+string? profileStep = Arg("--profile-step", "") is "" ? null : Arg("--profile-step", "");
+if (profileStep is not (null or "bf16" or "fp32"))
+{
+    Console.Error.WriteLine($"bench: --profile-step {profileStep}: give bf16 or fp32.");
+    Environment.Exit(2);
+}
 string python = Arg("--python", "/usr/bin/python3");
 const int Batch = 32, Seq = 128;
 string repo = FindRepo();
@@ -50,7 +57,7 @@ results["cpu"] = cpu.ToJson();
 Log($"CPU: {cpu.Describe()}");
 string peerScript = Path.Combine(repo, "bench", "torch_peer.py");
 // Before any timing: a peer on the reference BLAS would make every ratio against PyTorch meaningless.
-try
+if (profileStep is null) try
 {
     if (PeerWork.ReferenceBlasProblem(PeerWork.Blas(python, peerScript, threads)) is { } blasProblem)
     {
@@ -69,6 +76,15 @@ var ids = new long[Batch * Seq];
 for (int i = 0; i < ids.Length; i++) ids[i] = i % Seq == 0 ? 101 : i % Seq == Seq - 1 ? 102 : rng.Next(1000, 30000);
 var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * Seq)..((b + 1) * Seq)], new long[Seq])).ToList();
 double tokens = Batch * Seq;
+if (profileStep is not null)
+{
+    var precision = profileStep == "fp32" ? ComputePrecision.Float32 : ComputePrecision.BFloat16;
+    var t = OursWork.Train(batch, precision, warmup, steps);
+    Log($"ours {profileStep}, {warmup} warm-up + {steps} timed steps: {t.SecondsPerStep:F3} s per step " +
+        $"(forward {t.Forward:F3}, backward {t.Backward:F3}, Adam {t.Optimizer:F3})");
+    Directory.Delete(work, recursive: true);
+    return;
+}
 
 Log("matmul peak");
 double peakFp32 = OursWork.MatmulPeakGflops(ScalarType.Float32), peakBf16 = OursWork.MatmulPeakGflops(ScalarType.BFloat16);

@@ -53,15 +53,23 @@ internal abstract class WordNetTaskBase : TaskBuilder
 /// positives by frequency rank (the nearest unused non-member), so rarity is no cue. Test: a fifth of the members (at
 /// most TestPerClass) and as many non-members; the training pool: the other members (at most MaxTrainPerClass) and as many.
 /// </summary>
-internal sealed class WordNetCategoryTask(string name, string category, string categoryKey, int? lexFile = null) : WordNetTaskBase
+internal sealed class WordNetCategoryTask : WordNetTaskBase
 {
+    private readonly string name, category, categoryKey;
+    private readonly int? lexFile;
+
+    public WordNetCategoryTask(string name, string category, string categoryKey, int? lexFile = null)
+    {
+        (this.name, this.category, this.categoryKey, this.lexFile) = (name, category, categoryKey, lexFile);
+        TestPerClass = 500;
+        MaxTrainPerClass = 5000;
+    }
+
     public override string Name => name;
     public override string Description => lexFile is int lf
         ? $"Is this noun (its most frequent sense) {category}? Label 1 = yes (WordNet lexicographer file {lf} or hypernym {categoryKey})."
         : $"Is this noun (its most frequent sense) {category}? Label 1 = yes (WordNet hypernym {categoryKey}).";
     public override string[] ClassNames => ["no", "yes"];
-    public int TestPerClass { get; init; } = 500;
-    public int MaxTrainPerClass { get; init; } = 5000;
 
     public override BuiltTask Build()
     {
