@@ -16,7 +16,7 @@ namespace WeakToStrong.Sweeps;
 internal static class CostModel
 {
     // Seconds per token and layer of a training step (forward and backward) at 1 thread.
-    private const double TrainFp32 = 1.05e-4, TrainBf16 = 0.58e-4;
+    private const double TrainFp32 = 0.95e-4, TrainBf16 = 0.58e-4;
     // Adam's pass over MiniLM-L6's 22.7M weights per step at 1 thread (scaled by the weights a model has).
     private const double AdamFull = 0.04, EmbeddingWeights = 11.9e6, LayerWeights = 1.77e6;
     // Prediction (forward only, no_grad) relative to a training step's cost per token.
