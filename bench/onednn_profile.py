@@ -14,7 +14,6 @@ The PyTorch peer (its oneDNN reads DNNL_VERBOSE too; its fp32 matmuls run on Ope
 """
 import argparse
 import collections
-import re
 
 
 def executions(path, dtype):

@@ -31,7 +31,7 @@ int trainRounds = int.Parse(Arg("--train-rounds", "5"));
 int steps = int.Parse(Arg("--steps", "5")), warmup = int.Parse(Arg("--warmup", "2"));
 bool runs = !args.Contains("--skip-runs");
 // Only our training step in one precision, nothing written: run it under ONEDNN_VERBOSE=1 for bench/onednn_profile.py.
-string? profileStep = Arg("--profile-step", "") is "" ? null : Arg("--profile-step", "");
+string? profileStep = Arg("--profile-step", "") is { Length: > 0 } step ? step : null;
 if (profileStep is not (null or "bf16" or "fp32"))
 {
     Console.Error.WriteLine($"bench: --profile-step {profileStep}: give bf16 or fp32.");
@@ -157,13 +157,13 @@ if (peerUsable)
     peer["train_fp32_tokens_per_second"] = tokens / peerFp32;
     peer["train_bf16_seconds_per_step"] = peerBf16;
     peer["train_bf16_tokens_per_second"] = tokens / peerBf16;
-    peer["train_fp32_seconds_per_step_rounds"] = new JsonArray(peerRounds.Select(r => (JsonNode?)JsonValue.Create(r.Fp32)).ToArray());
-    peer["train_bf16_seconds_per_step_rounds"] = new JsonArray(peerRounds.Select(r => (JsonNode?)JsonValue.Create(r.Bf16)).ToArray());
+    peer["train_fp32_seconds_per_step_rounds"] = Json(peerRounds.Select(r => r.Fp32));
+    peer["train_bf16_seconds_per_step_rounds"] = Json(peerRounds.Select(r => r.Bf16));
 }
 results["ours_train_seconds_per_step_rounds"] = new JsonObject
 {
-    ["fp32"] = new JsonArray(oursRounds.Select(r => (JsonNode?)JsonValue.Create(r.Fp32.SecondsPerStep)).ToArray()),
-    ["bf16"] = new JsonArray(oursRounds.Select(r => (JsonNode?)JsonValue.Create(r.Bf16.SecondsPerStep)).ToArray()),
+    ["fp32"] = Json(oursRounds.Select(r => r.Fp32.SecondsPerStep)),
+    ["bf16"] = Json(oursRounds.Select(r => r.Bf16.SecondsPerStep)),
 };
 // Ours: the round of median time (its forward/backward/Adam split stays one measurement's).
 var trainFp32 = oursRounds.Select(r => r.Fp32).OrderBy(t => t.SecondsPerStep).ElementAt((oursRounds.Count - 1) / 2);
@@ -204,11 +204,11 @@ double? Ratio(double ours, double? theirs) => theirs is > 0 ? ours / theirs : nu
 var ratios = new JsonObject
 {
     ["train_fp32_vs_pytorch"] = trainFp32Ratios.Length > 0 ? Measure.Median(trainFp32Ratios) : null,
-    ["train_fp32_vs_pytorch_rounds"] = new JsonArray(trainFp32Ratios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+    ["train_fp32_vs_pytorch_rounds"] = Json(trainFp32Ratios),
     ["train_bf16_vs_pytorch_autocast"] = trainBf16Ratios.Length > 0 ? Measure.Median(trainBf16Ratios) : null,
-    ["train_bf16_vs_pytorch_autocast_rounds"] = new JsonArray(trainBf16Ratios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+    ["train_bf16_vs_pytorch_autocast_rounds"] = Json(trainBf16Ratios),
     ["infer_fp32_vs_onnxruntime"] = Measure.Median(inferRatios),
-    ["infer_fp32_vs_onnxruntime_rounds"] = new JsonArray(inferRatios.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+    ["infer_fp32_vs_onnxruntime_rounds"] = Json(inferRatios),
     ["infer_bf16_vs_onnxruntime"] = Ratio(oursInferBf16, ortTps),
     ["infer_fp32_vs_pytorch"] = Ratio(oursInferFp32, P("infer_fp32_tokens_per_second")),
 };
@@ -255,3 +255,5 @@ static string FindRepo()
         if (File.Exists(Path.Combine(dir.FullName, "WeakToStrong.slnx"))) return dir.FullName;
     throw new DirectoryNotFoundException("run the benchmark from inside the repository");
 }
+
+static JsonArray Json(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
