@@ -40,7 +40,10 @@ internal sealed partial class BagOfWordsClassifier : Classifier
     public bool Solved { get; }
 
     /// <summary>Hashed feature ids, one per occurrence (repeats carry the term frequency).</summary>
-    public override EncodedInput Encode(ModelInput input)
+    public override EncodedInput Encode(ModelInput input) => new(FeatureIds(input), []);
+
+    /// <summary>The hashed feature ids of an input; they do not depend on the fitted model.</summary>
+    internal static long[] FeatureIds(ModelInput input)
     {
         var features = new List<long>();
         var first = Words(input.Text);
@@ -57,7 +60,7 @@ internal sealed partial class BagOfWordsClassifier : Classifier
             }
         }
         if (features.Count == 0) features.Add(Hash("<empty>"));
-        return new EncodedInput(features.ToArray(), []);
+        return features.ToArray();
     }
 
     /// <summary>Fits the IDF table on the first inputs seen (the training set); later calls (prediction) keep it.</summary>
