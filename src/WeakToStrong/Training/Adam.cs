@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,21 +10,32 @@ namespace WeakToStrong.Training;
 /// Adam without weight decay, giving bit for bit the parameters of torch's (and TorchSharp's) Adam, op for op:
 /// m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε).
 /// It differs from TorchSharp's in speed only:
+/// - One pass computes m and v and another updates p, rounding as libtorch's kernels do (a fused multiply-add where
+///   theirs has one); √ stays libtorch's (oneMKL's, not always correctly rounded, so ours could not match it), in one
+///   call over all weights. About 3× less memory traffic than the seven kernels of the op-by-op step.
 /// - √v is taken of v raised to the smallest normal float. libtorch's sqrt runs ~15x slower on zeros and denormals, and
 ///   v is mostly zero in the word embedding (rows of tokens a run never sees), which cost ~20 ms a step on MiniLM.
 ///   The raise cannot change a result: √(smallest normal)/√(1-β2^t) is below half an ulp of ε, so the sum still rounds
 ///   to ε, as it does from 0. Where that bound fails (ε = 0, say), plain √v is used.
+/// - A block of weights whose gradient has been zero at every step so far (the embedding rows of unseen tokens) is
+///   skipped: its m and v are zero, and the update adds -0 to p, which leaves p as it is. Needs ε > 0.
 /// - <see cref="ZeroGrad"/> drops the gradients rather than filling them with zeros; the next backward writes them anew.
 /// </summary>
 internal sealed class Adam : IDisposable
 {
     private const float SmallestNormal = 1.17549435e-38f;
+    // Skipping is decided per block; a work item (one thread's share) is many blocks.
+    private const int Block = 256, WorkItem = 64 * Block;
 
     private readonly Parameter[] parameters;
     private readonly Tensor[] means, squares;
     private readonly long[] steps;
     private readonly double beta1, beta2, eps;
     private readonly bool raiseBeforeSqrt;
+    // Per parameter: which blocks have had a nonzero gradient; where its √ operand sits in the shared buffer.
+    private readonly bool[][] active;
+    private readonly long[] offsets;
+    private readonly Tensor roots;
 
     public double LearningRate { get; set; }
 
@@ -39,6 +53,12 @@ internal sealed class Adam : IDisposable
         steps = new long[this.parameters.Length];
         // Half an ulp of ε (as float) is at least ε·2^-25; the largest raise shows at the first step, where 1-β2^t = 1-β2.
         raiseBeforeSqrt = Math.Sqrt(SmallestNormal) / Math.Sqrt(1 - beta2) < (float)eps * Math.Pow(2, -25);
+        active = this.parameters.Select(p => new bool[(p.numel() + Block - 1) / Block]).ToArray();
+        offsets = new long[this.parameters.Length];
+        long total = 0;
+        for (int i = 0; i < offsets.Length; i++) { offsets[i] = total; total += this.parameters[i].numel(); }
+        // Ones, not garbage: √ of what skipped blocks leave there must stay on the fast path.
+        roots = ones(total).DetachFromDisposeScope();
     }
 
     /// <summary>Drops every parameter's gradient (the next backward sets it, rather than adding to zeros).</summary>
@@ -58,23 +78,123 @@ internal sealed class Adam : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        var fused = new List<Update>();
         for (int i = 0; i < parameters.Length; i++)
         {
             var grad = parameters[i].grad;
             if (grad is null) continue;
             long t = ++steps[i];
             double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
-            means[i].mul_(beta1).add_(grad, alpha: 1 - beta1);
-            squares[i].mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-            var root = raiseBeforeSqrt ? squares[i].clamp_min(SmallestNormal).sqrt_() : squares[i].sqrt();
-            var denominator = root.div_(Math.Sqrt(correction2)).add_(eps);
-            parameters[i].addcdiv_(means[i], denominator, value: -LearningRate / correction1);
+            if (Fusable(parameters[i], grad)) fused.Add(new Update(i, grad, correction1, correction2));
+            else StepOpByOp(i, grad, correction1, correction2);
         }
+        if (fused.Count == 0) return;
+        var items = fused.SelectMany(u => Enumerable.Range(0, (int)((parameters[u.Index].numel() + WorkItem - 1) / WorkItem))
+            .Select(k => (Update: u, Start: (long)k * WorkItem))).ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+        Parallel.ForEach(items, options, item => Moments(item.Update, item.Start));
+        roots.sqrt_();
+        Parallel.ForEach(items, options, item => Parameters(item.Update, item.Start));
+    }
+
+    private sealed record Update(int Index, Tensor Grad, double Correction1, double Correction2);
+
+    private static bool Fusable(Tensor p, Tensor grad) =>
+        p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && grad.dtype == ScalarType.Float32
+        && p.is_contiguous() && grad.is_contiguous() && grad.numel() == p.numel();
+
+    private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
+    /// <summary>m and v of one work item, and the operand of √ (v, raised) into the shared buffer.</summary>
+    private void Moments(Update u, long start)
+    {
+        int i = u.Index;
+        var g = Floats(u.Grad);
+        var m = Floats(means[i]);
+        var v = Floats(squares[i]);
+        var root = Floats(roots).Slice((int)offsets[i], g.Length);
+        int end = (int)Math.Min(g.Length, start + WorkItem);
+        float b1 = (float)beta1, a1 = (float)(1 - beta1), b2 = (float)beta2, a2 = (float)(1 - beta2);
+        float floor = raiseBeforeSqrt ? SmallestNormal : float.NegativeInfinity;
+        bool skipZeros = eps > 0;
+        var blocks = active[i];
+        ref float gRef = ref MemoryMarshal.GetReference(g), mRef = ref MemoryMarshal.GetReference(m);
+        ref float vRef = ref MemoryMarshal.GetReference(v), rootRef = ref MemoryMarshal.GetReference(root);
+        for (int s = (int)start; s < end; s += Block)
+        {
+            int e = Math.Min(end, s + Block);
+            if (!blocks[s / Block])
+            {
+                if (skipZeros && AllZero(g[s..e])) continue;
+                blocks[s / Block] = true;
+            }
+            int j = s;
+            for (; j + Vector256<float>.Count <= e; j += Vector256<float>.Count)
+            {
+                var gj = Vector256.LoadUnsafe(ref gRef, (nuint)j);
+                // libtorch: add_(g, alpha) is a fused multiply-add; addcmul_ multiplies value·g first, then fuses ·g + v.
+                var mj = Vector256.FusedMultiplyAdd(gj, Vector256.Create(a1), Vector256.LoadUnsafe(ref mRef, (nuint)j) * b1);
+                var vj = Vector256.FusedMultiplyAdd(gj * a2, gj, Vector256.LoadUnsafe(ref vRef, (nuint)j) * b2);
+                mj.StoreUnsafe(ref mRef, (nuint)j);
+                vj.StoreUnsafe(ref vRef, (nuint)j);
+                Vector256.Max(vj, Vector256.Create(floor)).StoreUnsafe(ref rootRef, (nuint)j);
+            }
+            for (; j < e; j++)
+            {
+                m[j] = MathF.FusedMultiplyAdd(g[j], a1, m[j] * b1);
+                v[j] = MathF.FusedMultiplyAdd(a2 * g[j], g[j], v[j] * b2);
+                root[j] = MathF.Max(v[j], floor);
+            }
+        }
+    }
+
+    /// <summary>p += (-lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε) over one work item, √v read from the shared buffer.</summary>
+    private void Parameters(Update u, long start)
+    {
+        int i = u.Index;
+        var p = Floats(parameters[i]);
+        var m = Floats(means[i]);
+        var root = Floats(roots).Slice((int)offsets[i], p.Length);
+        int end = (int)Math.Min(p.Length, start + WorkItem);
+        float scale = (float)Math.Sqrt(u.Correction2), epsilon = (float)eps, rate = (float)(-LearningRate / u.Correction1);
+        var blocks = active[i];
+        ref float pRef = ref MemoryMarshal.GetReference(p), mRef = ref MemoryMarshal.GetReference(m);
+        ref float rootRef = ref MemoryMarshal.GetReference(root);
+        for (int s = (int)start; s < end; s += Block)
+        {
+            if (!blocks[s / Block]) continue;
+            int e = Math.Min(end, s + Block);
+            int j = s;
+            for (; j + Vector256<float>.Count <= e; j += Vector256<float>.Count)
+            {
+                var denominator = Vector256.LoadUnsafe(ref rootRef, (nuint)j) / scale + Vector256.Create(epsilon);
+                var update = Vector256.LoadUnsafe(ref mRef, (nuint)j) * rate / denominator;
+                (Vector256.LoadUnsafe(ref pRef, (nuint)j) + update).StoreUnsafe(ref pRef, (nuint)j);
+            }
+            for (; j < e; j++) p[j] += rate * m[j] / (root[j] / scale + epsilon);
+        }
+    }
+
+    private static bool AllZero(ReadOnlySpan<float> values)
+    {
+        foreach (float x in values) if (x != 0) return false;
+        return true;
+    }
+
+    /// <summary>The same update in libtorch ops, for a parameter the fused passes cannot take (not a contiguous float32 CPU tensor).</summary>
+    private void StepOpByOp(int i, Tensor grad, double correction1, double correction2)
+    {
+        means[i].mul_(beta1).add_(grad, alpha: 1 - beta1);
+        squares[i].mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        var root = raiseBeforeSqrt ? squares[i].clamp_min(SmallestNormal).sqrt_() : squares[i].sqrt();
+        var denominator = root.div_(Math.Sqrt(correction2)).add_(eps);
+        parameters[i].addcdiv_(means[i], denominator, value: -LearningRate / correction1);
     }
 
     public void Dispose()
     {
         foreach (var t in means) t.Dispose();
         foreach (var t in squares) t.Dispose();
+        roots.Dispose();
     }
 }
