@@ -175,11 +175,8 @@ internal sealed class Adam : IDisposable
         }
     }
 
-    private static bool AllZero(ReadOnlySpan<float> values)
-    {
-        foreach (float x in values) if (x != 0) return false;
-        return true;
-    }
+    // Compared as bits (vectorised): a -0 counts as nonzero, which only costs that block its skip.
+    private static bool AllZero(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, int>(values).IndexOfAnyExcept(0) < 0;
 
     /// <summary>The same update in libtorch ops, for a parameter the fused passes cannot take (not a contiguous float32 CPU tensor).</summary>
     private void StepOpByOp(int i, Tensor grad, double correction1, double correction2)
