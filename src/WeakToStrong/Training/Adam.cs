@@ -11,8 +11,9 @@ namespace WeakToStrong.Training;
 /// m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε).
 /// It differs from TorchSharp's in speed only:
 /// - One pass computes m and v and another updates p, rounding as libtorch's kernels do (a fused multiply-add where
-///   theirs has one); √ stays libtorch's (oneMKL's, not always correctly rounded, so ours could not match it), in one
-///   call over all weights. About 3× less memory traffic than the seven kernels of the op-by-op step.
+///   theirs has one), instead of a libtorch kernel and a temporary per operation; √ stays libtorch's (oneMKL's, not
+///   always correctly rounded, so ours could not match it), one call over all weights. Weights beyond what one buffer
+///   holds (2 GB), or not contiguous float32, take the op-by-op way.
 /// - √v is taken of v raised to the smallest normal float. libtorch's sqrt runs ~15x slower on zeros and denormals, and
 ///   v is mostly zero in the word embedding (rows of tokens a run never sees), which cost ~20 ms a step on MiniLM.
 ///   The raise cannot change a result: √(smallest normal)/√(1-β2^t) is below half an ulp of ε, so the sum still rounds
@@ -58,7 +59,7 @@ internal sealed class Adam : IDisposable
         long total = 0;
         for (int i = 0; i < offsets.Length; i++) { offsets[i] = total; total += this.parameters[i].numel(); }
         // Ones, not garbage: √ of what skipped blocks leave there must stay on the fast path.
-        roots = ones(total).DetachFromDisposeScope();
+        roots = (total <= int.MaxValue / sizeof(float) ? ones(total) : empty(0)).DetachFromDisposeScope();
     }
 
     /// <summary>Drops every parameter's gradient (the next backward sets it, rather than adding to zeros).</summary>
@@ -85,7 +86,7 @@ internal sealed class Adam : IDisposable
             if (grad is null) continue;
             long t = ++steps[i];
             double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
-            if (Fusable(parameters[i], grad)) fused.Add(new Update(i, grad, correction1, correction2));
+            if (roots.numel() > 0 && Fusable(parameters[i], grad)) fused.Add(new Update(i, grad, correction1, correction2));
             else StepOpByOp(i, grad, correction1, correction2);
         }
         if (fused.Count == 0) return;
