@@ -13,7 +13,7 @@ namespace WeakToStrong.Training;
 /// - One pass computes m and v and another updates p, rounding as libtorch's kernels do (a fused multiply-add where
 ///   theirs has one), instead of a libtorch kernel and a temporary per operation; √ stays libtorch's (oneMKL's, not
 ///   always correctly rounded, so ours could not match it), one call over all weights. Weights beyond what one buffer
-///   holds (2 GB), or not contiguous float32, take the op-by-op way.
+///   holds (2 GB), not contiguous dense float32, or with a sparse gradient take the op-by-op way.
 /// - √v is taken of v raised to the smallest normal float. libtorch's sqrt runs ~15x slower on zeros and denormals, and
 ///   v is mostly zero in the word embedding (rows of tokens a run never sees), which cost ~20 ms a step on MiniLM.
 ///   The raise cannot change a result: √(smallest normal)/√(1-β2^t) is below half an ulp of ε, so the sum still rounds
@@ -101,7 +101,7 @@ internal sealed class Adam : IDisposable
     private sealed record Update(int Index, Tensor Grad, double Correction1, double Correction2);
 
     private static bool Fusable(Tensor p, Tensor grad) =>
-        p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && grad.dtype == ScalarType.Float32
+        p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && grad.dtype == ScalarType.Float32 && !grad.is_sparse
         && p.is_contiguous() && grad.is_contiguous() && grad.numel() == p.numel();
 
     private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
