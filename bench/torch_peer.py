@@ -63,6 +63,34 @@ def loaded_blas():
         return sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
 
 
+def openblas_core():
+    """The kernel set OpenBLAS picked for this CPU (its OPENBLAS_CORETYPE name), or None when no OpenBLAS is loaded."""
+    import ctypes
+    for library in loaded_blas():
+        if "openblas" in os.path.basename(library).lower():
+            lib = ctypes.CDLL(library)
+            if hasattr(lib, "openblas_get_corename"):
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                return lib.openblas_get_corename().decode()
+    return None
+
+
+def sgemm_gflops(threads):
+    """fp32 GEMM rate on the model's FFN shape (4,096 tokens x 384 -> 1,536), best of three 0.3 s windows."""
+    torch.set_num_threads(threads)
+    x, w = torch.randn(4096, 384), torch.randn(1536, 384)
+    for _ in range(3):
+        F.linear(x, w)
+    best = 0.0
+    for _ in range(3):
+        start, runs = time.perf_counter(), 0
+        while time.perf_counter() - start < 0.3:
+            F.linear(x, w)
+            runs += 1
+        best = max(best, 2 * 4096 * 384 * 1536 * runs / (time.perf_counter() - start) / 1e9)
+    return best
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights")
@@ -79,7 +107,8 @@ def main():
     ap.add_argument("--train-only", action="store_true", help="time training only (a further round of the bench's comparison)")
     args = ap.parse_args()
     if args.blas_only:
-        print(json.dumps({"torch": torch.__version__, "blas": blas_info(), "blas_library": loaded_blas()}))
+        print(json.dumps({"torch": torch.__version__, "blas": blas_info(), "blas_library": loaded_blas(),
+                          "openblas_core": openblas_core(), "sgemm_gflops": sgemm_gflops(args.threads)}))
         return
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)

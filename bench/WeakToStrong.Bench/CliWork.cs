@@ -12,7 +12,10 @@ internal static class CliWork
             var path = Path.Combine(repo, "src", "WeakToStrong.Cli", "bin", config, "net10.0", "w2s.dll");
             if (File.Exists(path)) return path;
         }
-        throw new FileNotFoundException("w2s.dll not found: build the solution first (dotnet build -c Release).");
+        Console.Error.WriteLine($"bench: w2s.dll not found under {Path.Combine(repo, "src", "WeakToStrong.Cli", "bin")}: build the solution first "
+            + "(dotnet build -c Release), or pass --skip-runs to leave out the whole-command timings.");
+        Environment.Exit(2);
+        return null!;
     }
 
     public static double Seconds(string cli, IEnumerable<string> args, IDictionary<string, string>? env = null)

@@ -41,6 +41,8 @@ string python = Arg("--python", "/usr/bin/python3");
 const int Batch = 32, Seq = 128;
 string repo = FindRepo();
 string outDir = Path.Combine(repo, "bench");
+// The whole-command timings run the built w2s: find it before minutes of timing, not after.
+string? cli = runs && profileStep is null ? CliWork.FindCli(repo) : null;
 string work = Directory.CreateTempSubdirectory("w2s-bench-").FullName;
 var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + string.Join(' ', args);
 
@@ -59,11 +61,20 @@ string peerScript = Path.Combine(repo, "bench", "torch_peer.py");
 // Before any timing: a peer on the reference BLAS would make every ratio against PyTorch meaningless.
 if (profileStep is null) try
 {
-    if (PeerWork.ReferenceBlasProblem(PeerWork.Blas(python, peerScript, threads)) is { } blasProblem)
+    var blas = PeerWork.Blas(python, peerScript, threads);
+    if (PeerWork.ReferenceBlasProblem(blas) is { } blasProblem)
     {
         Console.Error.WriteLine($"bench: refused: {blasProblem}.");
         Environment.Exit(2);
     }
+    // A BLAS on a generic fallback is no peer either: run it with the fastest kernel set this CPU allows.
+    var (coreType, coreRates) = PeerWork.ChooseCoreType(python, peerScript, threads, cpu, blas);
+    PeerWork.CoreType = coreType;
+    results["peer_openblas_coretype"] = coreType;
+    results["peer_openblas_sgemm_gflops"] = coreRates;
+    if (coreRates.Count > 0)
+        Log($"PyTorch peer's OpenBLAS fp32 GEMM, GFLOP/s: {string.Join(", ", coreRates.Select(r => $"{r.Key} {r.Value!.GetValue<double>():F0}"))}; " +
+            $"the peer runs with {(coreType is null ? "OpenBLAS's own pick" : $"OPENBLAS_CORETYPE={coreType}")}");
 }
 catch (InvalidOperationException e) { Log("PyTorch peer unavailable (the run goes on without it): " + e.Message); }
 
@@ -220,9 +231,8 @@ var share = new JsonObject
 };
 results["share_of_matmul_peak"] = share;
 
-if (runs)
+if (cli is not null)
 {
-    string cli = CliWork.FindCli(repo);
     string runsDir = Path.Combine(work, "runs"), cache = Path.Combine(work, "features");
     var env = new Dictionary<string, string> { ["W2S_FEATURE_CACHE"] = cache };
     string[] common = ["run", "--weak", "bow", "--strong", "minilm-l6", "--threads", $"{threads}", "--out", runsDir, "--force", "--json"];
@@ -244,8 +254,8 @@ results["load_average_end"] = Measure.LoadAverage();
 
 string resultsFile = Path.Combine(outDir, "results.json");
 var merged = Report.Merge(File.Exists(resultsFile) ? JsonNode.Parse(File.ReadAllText(resultsFile))!.AsObject() : null, results);
-File.WriteAllText(resultsFile, merged.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-File.WriteAllText(Path.Combine(outDir, "RESULTS.md"), Report.Markdown(merged));
+WeakToStrong.Results.AtomicFile.WriteAllText(resultsFile, merged.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+WeakToStrong.Results.AtomicFile.WriteAllText(Path.Combine(outDir, "RESULTS.md"), Report.Markdown(merged));
 Console.WriteLine(File.ReadAllText(Path.Combine(outDir, "RESULTS.md")));
 Directory.Delete(work, recursive: true);
 
