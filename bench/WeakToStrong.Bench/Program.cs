@@ -87,6 +87,14 @@ var ids = new long[Batch * Seq];
 for (int i = 0; i < ids.Length; i++) ids[i] = i % Seq == 0 ? 101 : i % Seq == Seq - 1 ? 102 : rng.Next(1000, 30000);
 var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * Seq)..((b + 1) * Seq)], new long[Seq])).ToList();
 double tokens = Batch * Seq;
+if (args.Contains("--matmul-rates"))
+{
+    // Only the matmul rates by shape, nothing written.
+    foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        Log($"matmul GFLOP/s, {dtype}: {string.Join(", ", OursWork.MatmulRates(dtype).Select(r => $"{r.Shape} {r.Gflops:F0}"))}");
+    Directory.Delete(work, recursive: true);
+    return;
+}
 if (profileStep is not null)
 {
     var precision = profileStep == "fp32" ? ComputePrecision.Float32 : ComputePrecision.BFloat16;
@@ -98,8 +106,12 @@ if (profileStep is not null)
 }
 
 Log("matmul peak");
-double peakFp32 = OursWork.MatmulPeakGflops(ScalarType.Float32), peakBf16 = OursWork.MatmulPeakGflops(ScalarType.BFloat16);
+var ratesFp32 = OursWork.MatmulRates(ScalarType.Float32);
+var ratesBf16 = OursWork.MatmulRates(ScalarType.BFloat16);
+double peakFp32 = ratesFp32.Max(r => r.Gflops), peakBf16 = ratesBf16.Max(r => r.Gflops);
 results["matmul_gflops"] = new JsonObject { ["fp32"] = peakFp32, ["bf16"] = peakBf16 };
+static JsonObject ByShape(IEnumerable<(string Shape, double Gflops)> rates) => new(rates.Select(r => KeyValuePair.Create(r.Shape, (JsonNode?)r.Gflops)));
+results["matmul_gflops_by_shape"] = new JsonObject { ["fp32"] = ByShape(ratesFp32), ["bf16"] = ByShape(ratesBf16) };
 // Without AVX-512 libtorch's bf16 GEMM is a slow reference loop: time bf16 with one step so the run stays short.
 bool bf16Slow = peakBf16 < 0.5 * peakFp32;
 int bf16Steps = bf16Slow ? 1 : steps, bf16Warmup = bf16Slow ? 1 : warmup;
