@@ -9,8 +9,10 @@ steps (the last STEPS of WARMUP + STEPS equal steps) per primitive and shape, wi
 
 The PyTorch peer (its oneDNN reads DNNL_VERBOSE too; its fp32 matmuls run on OpenBLAS, so keep --dtype bf16):
 
-    DNNL_VERBOSE=1 OMP_NUM_THREADS=2 python3 bench/torch_peer.py --weights W --ids IDS --train-only > peer.log
+    DNNL_VERBOSE=1 OMP_NUM_THREADS=2 python3 bench/torch_peer.py --train-only > peer.log
     python3 bench/onednn_profile.py peer.log
+
+(without --weights the peer runs MiniLM-L6's shape with random weights, which times the same work).
 """
 import argparse
 import collections

@@ -93,7 +93,7 @@ def sgemm_gflops(threads):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weights")
+    ap.add_argument("--weights", help="safetensors of the encoder; omitted: random weights of MiniLM-L6's shape (profiling)")
     ap.add_argument("--ids", help="int64 token ids, raw, batch x seq")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seq", type=int, default=128)
@@ -113,9 +113,16 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    w = read_safetensors(args.weights)
-    cfg = config_of(w, args.heads)
-    ids = torch.from_numpy(np.fromfile(args.ids, dtype=np.int64).reshape(args.batch, args.seq).copy())
+    if args.weights:
+        w = read_safetensors(args.weights)
+        cfg = config_of(w, args.heads)
+        ids = torch.from_numpy(np.fromfile(args.ids, dtype=np.int64).reshape(args.batch, args.seq).copy())
+    else:
+        # No weights given (profiling only): MiniLM-L6's shape, random weights and ids; parity is not checked.
+        w, args.train_only = None, True
+        cfg = {"vocab": 30522, "hidden": 384, "positions": 512, "types": 2, "layers": 6, "ffn": 1536,
+               "heads": args.heads, "eps": 1e-12}
+        ids = torch.randint(1000, 30000, (args.batch, args.seq))
     mask = torch.ones_like(ids)
     targets = torch.tensor([[0.3, 0.7]]).repeat(args.batch, 1)
     tokens = args.batch * args.seq
@@ -133,7 +140,8 @@ def main():
         steps = (args.bf16_steps or args.steps) if bf16 else args.steps
         warmup = (args.bf16_warmup if args.bf16_warmup is not None else args.warmup) if bf16 else args.warmup
         model = Bert(cfg)
-        model.load_hf(w)
+        if w is not None:
+            model.load_hf(w)
         result[f"train_{name}_seconds_per_step"] = time_train(model, ids, mask, targets, steps, warmup, bf16)
         result[f"train_{name}_tokens_per_second"] = tokens / result[f"train_{name}_seconds_per_step"]
         if not args.train_only:
