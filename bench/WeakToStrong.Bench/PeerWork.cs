@@ -19,7 +19,8 @@ internal static class PeerWork
     /// The OpenBLAS kernel set that runs the model's fp32 GEMM fastest among OpenBLAS's own pick and the sets this CPU's ISA
     /// allows; null keeps OpenBLAS's pick unless another is more than 10% faster. OpenBLAS picks from CPUID tables fixed at
     /// its release: Debian 12's 0.3.21 does not know newer CPUs and falls back to its SSE3 kernels ("Prescott"), which on
-    /// an AMX Xeon ran that GEMM at 31 GFLOP/s against 178 with its "Cooperlake" kernels. Returns every rate probed.
+    /// an AMX Xeon ran that GEMM at 52-55 GFLOP/s against 275-294 with its SkylakeX or Cooperlake kernels. Returns every
+    /// rate probed.
     /// </summary>
     public static (string? CoreType, JsonObject Rates) ChooseCoreType(string python, string script, int threads, CpuInfo cpu, JsonObject ownPick)
     {

@@ -37,12 +37,14 @@ if (profileStep is not (null or "bf16" or "fp32"))
     Console.Error.WriteLine($"bench: --profile-step {profileStep}: give bf16 or fp32.");
     Environment.Exit(2);
 }
+// Only the matmul rates by shape, nothing written.
+bool matmulOnly = args.Contains("--matmul-rates");
 string python = Arg("--python", "/usr/bin/python3");
 const int Batch = 32, Seq = 128;
 string repo = FindRepo();
 string outDir = Path.Combine(repo, "bench");
 // The whole-command timings run the built w2s: find it before minutes of timing, not after.
-string? cli = runs && profileStep is null ? CliWork.FindCli(repo) : null;
+string? cli = runs && profileStep is null && !matmulOnly ? CliWork.FindCli(repo) : null;
 string work = Directory.CreateTempSubdirectory("w2s-bench-").FullName;
 var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + string.Join(' ', args);
 
@@ -59,7 +61,7 @@ results["cpu"] = cpu.ToJson();
 Log($"CPU: {cpu.Describe()}");
 string peerScript = Path.Combine(repo, "bench", "torch_peer.py");
 // Before any timing: a peer on the reference BLAS would make every ratio against PyTorch meaningless.
-if (profileStep is null) try
+if (profileStep is null && !matmulOnly) try
 {
     var blas = PeerWork.Blas(python, peerScript, threads);
     if (PeerWork.ReferenceBlasProblem(blas) is { } blasProblem)
@@ -87,9 +89,8 @@ var ids = new long[Batch * Seq];
 for (int i = 0; i < ids.Length; i++) ids[i] = i % Seq == 0 ? 101 : i % Seq == Seq - 1 ? 102 : rng.Next(1000, 30000);
 var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * Seq)..((b + 1) * Seq)], new long[Seq])).ToList();
 double tokens = Batch * Seq;
-if (args.Contains("--matmul-rates"))
+if (matmulOnly)
 {
-    // Only the matmul rates by shape, nothing written.
     foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         Log($"matmul GFLOP/s, {dtype}: {string.Join(", ", OursWork.MatmulRates(dtype).Select(r => $"{r.Shape} {r.Gflops:F0}"))}");
     Directory.Delete(work, recursive: true);

@@ -142,7 +142,7 @@ internal static class Report
         return sb.ToString();
     }
 
-    /// <summary>Which OpenBLAS kernels the peer ran, and the probe that chose them (runs before the probe: unset).</summary>
+    /// <summary>Which OpenBLAS kernels the peer ran and the rates that chose them (runs stored before the bench probed them: unset).</summary>
     private static string CoreTypeNote(JsonObject r)
     {
         if (r["peer_openblas_sgemm_gflops"] is not JsonObject { Count: > 0 } rates) return "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command";
