@@ -104,6 +104,7 @@ def main():
     ap.add_argument("--bf16-steps", type=int, default=None)
     ap.add_argument("--bf16-warmup", type=int, default=None)
     ap.add_argument("--blas-only", action="store_true", help="print the loaded BLAS libraries and exit")
+    ap.add_argument("--bf16-first", action="store_true", help="time bf16 before fp32")
     ap.add_argument("--train-only", action="store_true", help="time training only (a further round of the bench's comparison)")
     args = ap.parse_args()
     if args.blas_only:
@@ -136,7 +137,8 @@ def main():
         with torch.no_grad():
             result["pooled_row0_first8"] = check.pooled(ids[:1], mask[:1])[0, :8].tolist()
     result["blas_library"] = loaded_blas()
-    for name, bf16 in (("fp32", False), ("bf16", True)):
+    precisions = (("fp32", False), ("bf16", True))
+    for name, bf16 in reversed(precisions) if args.bf16_first else precisions:
         steps = (args.bf16_steps or args.steps) if bf16 else args.steps
         warmup = (args.bf16_warmup if args.bf16_warmup is not None else args.warmup) if bf16 else args.warmup
         model = Bert(cfg)

@@ -45,11 +45,12 @@ internal static class PeerWork
     }
 
     /// <param name="trainOnly">Time training only: no parity check, no inference (a further round of the comparison).</param>
+    /// <param name="bf16First">Time bf16 before fp32.</param>
     public static JsonObject Run(string python, string script, string weights, string idsFile, int batch, int seq, int threads,
-        int warmup, int steps, int bf16Warmup, int bf16Steps, bool trainOnly = false) =>
+        int warmup, int steps, int bf16Warmup, int bf16Steps, bool trainOnly = false, bool bf16First = false) =>
         RunScript(python, script, threads, CoreType, ["--weights", weights, "--ids", idsFile, "--batch", $"{batch}", "--seq", $"{seq}",
             "--threads", $"{threads}", "--warmup", $"{warmup}", "--steps", $"{steps}",
-            "--bf16-warmup", $"{bf16Warmup}", "--bf16-steps", $"{bf16Steps}", .. trainOnly ? ["--train-only"] : Array.Empty<string>()]);
+            "--bf16-warmup", $"{bf16Warmup}", "--bf16-steps", $"{bf16Steps}", .. trainOnly ? ["--train-only"] : Array.Empty<string>(), .. bf16First ? ["--bf16-first"] : Array.Empty<string>()]);
 
     /// <summary>Which BLAS the peer's torch loads (a second-long run of the script, before any timing).</summary>
     public static JsonObject Blas(string python, string script, int threads) => RunScript(python, script, threads, CoreType, "--blas-only");

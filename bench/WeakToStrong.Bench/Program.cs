@@ -150,17 +150,24 @@ if (peer is not null && peerRefused is not null)
     peer = new JsonObject { ["refused"] = peerRefused, ["blas_library"] = peer["blas_library"]!.DeepClone() };
 }
 // Training against the peer in alternating rounds, each pair run back to back (the peer's run above, then ours; then ours,
-// then a further peer process; ...). Each ratio is the median of the rounds' ratios: a single pair moved by 10-30%.
+// then a further peer process; ...). Each ratio is the median of the rounds' ratios: a single pair moved by 10-30%. The
+// second of a pair runs its precisions in reverse order, so that each precision's two timings are adjacent in time
+// (fp32, bf16 | bf16, fp32): a shared machine's speed drifts within a round.
 var oursRounds = new List<(OursWork.TrainTiming Fp32, OursWork.TrainTiming Bf16)>();
 var peerRounds = new List<(double Fp32, double Bf16)>();
-void OursRound() => oursRounds.Add((OursWork.Train(batch, ComputePrecision.Float32, warmup, steps),
-    OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps)));
+void OursRound(bool bf16First)
+{
+    OursWork.TrainTiming Fp32() => OursWork.Train(batch, ComputePrecision.Float32, warmup, steps);
+    OursWork.TrainTiming Bf16() => OursWork.Train(batch, ComputePrecision.BFloat16, bf16Warmup, bf16Steps);
+    if (bf16First) { var b = Bf16(); oursRounds.Add((Fp32(), b)); }
+    else { var f = Fp32(); oursRounds.Add((f, Bf16())); }
+}
 static (double, double) PeerSeconds(JsonObject p) =>
     (p["train_fp32_seconds_per_step"]!.GetValue<double>(), p["train_bf16_seconds_per_step"]!.GetValue<double>());
 bool peerUsable = peer is not null && peerRefused is null;
 if (peerUsable) peerRounds.Add(PeerSeconds(peer!));
 Log($"training round 1 of {(peerUsable ? trainRounds : 1)}: ours fp32 / bf16{(peerUsable ? " (PyTorch's: the run above)" : "")}");
-OursRound();
+OursRound(bf16First: peerUsable);
 if (peerUsable)
 {
     try
@@ -168,10 +175,10 @@ if (peerUsable)
         for (int round = 1; round < trainRounds; round++)
         {
             Log($"training round {round + 1} of {trainRounds}: ours and PyTorch");
-            void Peer() => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq, threads,
-                warmup, steps, bf16Warmup, bf16Steps, trainOnly: true)));
-            if (round % 2 == 1) { OursRound(); Peer(); }
-            else { Peer(); OursRound(); }
+            void Peer(bool bf16First) => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq,
+                threads, warmup, steps, bf16Warmup, bf16Steps, trainOnly: true, bf16First: bf16First)));
+            if (round % 2 == 1) { OursRound(bf16First: false); Peer(bf16First: true); }
+            else { Peer(bf16First: false); OursRound(bf16First: true); }
         }
     }
     catch (InvalidOperationException e) { Log("peer failed in a training round (the rounds so far are kept): " + e.Message); }
