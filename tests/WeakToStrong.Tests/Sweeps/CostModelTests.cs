@@ -38,4 +38,17 @@ public class CostModelTests
         double longTexts = Seconds(Texts("long", i => Sentence(i, 60)), "bow", StageKind.Weak);
         Assert.True(longTexts > 2 * shortTexts, $"bow on 60-word texts {longTexts:F2} s, on 2-word texts {shortTexts:F2} s");
     }
+
+    [Fact]
+    public void BagOfWordsIsCostedAsSolvedOnlyWhereItIsSolved()
+    {
+        var task = Texts("selected", i => $"w{i % 50} v{i % 7} n{i}");
+        var plan = SweepPlan.Create(new SweepConfig([task.Name], ["bow", "minilm-l2"], ["xent"]), _ => task);
+        var weak = plan.Stages.Single(s => s.Model == "bow" && s.Kind == StageKind.Weak);
+        double Cost(StageSpec stage) => CostModel.Seconds(stage, plan.DataOf(weak));
+        // Solved in closed form, the epoch count does not enter; with checkpoint selection bow trains for its epochs.
+        Assert.Equal(Cost(weak with { Epochs = 2 }), Cost(weak with { Epochs = 20 }));
+        var selected = weak with { Selection = CheckpointCriterion.WeakAgreement };
+        Assert.True(Cost(selected with { Epochs = 20 }) > 2 * Cost(selected with { Epochs = 2 }));
+    }
 }
