@@ -40,7 +40,7 @@ internal static class CostModel
         int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, StageKind.Student => train, _ => 0 };
         // Solved in closed form, as StageTraining.Train decides: bow under cross-entropy without checkpoint selection.
         bool solved = model.Name == "bow" && stage.Loss == "xent" && stage.Selection == CheckpointCriterion.Final && stage.Gold?.Use != GoldUse.Select;
-        if (solved) return BowSeconds(train, test + labelled, SampleOf(data.Split.BInputs).BowFeatures);
+        if (solved) return BowSeconds(train, test + labelled, SampleOf(data.Split.BInputs).BowFeatures.Value);
         if (model.Layers == 0) return 0.3 + 0.0004 * (train * stage.Epochs + test + labelled);
         var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
         if (Chess.ChessModels.Ladder.FirstOrDefault(m => m.Name == model.Name) is { } chess)
@@ -84,8 +84,8 @@ internal static class CostModel
         return tokens.Length == 0 ? 8 : tokens.Average(t => Math.Min(contextLength, t));
     }
 
-    /// <summary>Guessed lengths of up to 500 inputs, and `bow`'s mean features per input.</summary>
-    private sealed record Sample(double[] Tokens, double BowFeatures);
+    /// <summary>Guessed lengths of up to 500 inputs, and `bow`'s mean features per input (hashed only if a `bow` stage asks).</summary>
+    private sealed record Sample(double[] Tokens, Lazy<double> BowFeatures);
 
     // A sweep re-estimates the stages left at every progress report: measure each split once.
     private static readonly ConditionalWeakTable<IReadOnlyList<ModelInput>, Sample> Samples = new();
@@ -95,9 +95,9 @@ internal static class CostModel
     private static Sample Measure(IReadOnlyList<ModelInput> inputs)
     {
         var sample = inputs.Take(500).ToList();
-        if (sample.Count == 0) return new([], 1);
+        if (sample.Count == 0) return new([], new Lazy<double>(1.0));
         double specials = sample[0].TextPair is null ? 2 : 3;
         var tokens = sample.Select(x => (x.Text.Length + (x.TextPair?.Length ?? 0)) / 4.5 + specials).ToArray();
-        return new(tokens, sample.Average(x => BagOfWordsClassifier.FeatureIds(x).Length));
+        return new(tokens, new Lazy<double>(() => sample.Average(x => BagOfWordsClassifier.FeatureIds(x).Length)));
     }
 }
