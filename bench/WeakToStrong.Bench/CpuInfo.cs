@@ -22,12 +22,13 @@ internal sealed record CpuInfo(string Model, IReadOnlyList<string> Flags)
     /// <summary>The kind a results table is keyed by: what decides the fp32 and bf16 kernel paths.</summary>
     public string Kind =>
         Has("AMX-BF16") ? "AVX-512 + AVX512-BF16 + AMX"
-        : Has("AVX512-BF16") && HasAvx512ForBf16 ? "AVX-512 + AVX512-BF16"
-        : HasAvx512ForBf16 ? "AVX-512 (no AVX512-BF16)"
+        : Has("AVX512-BF16") && HasAvx512 ? "AVX-512 + AVX512-BF16"
+        : HasAvx512 ? "AVX-512 (no AVX512-BF16)"
         : Has("AVX2") ? "AVX2 (no AVX-512)"
         : "no AVX2";
 
-    private bool HasAvx512ForBf16 => Has("AVX-512F") && Has("AVX-512BW") && Has("AVX-512VL") && Has("AVX-512DQ");
+    /// <summary>AVX-512 F/BW/VL/DQ: what oneDNN's bf16 GEMM in libtorch and OpenBLAS's SkylakeX kernels need.</summary>
+    public bool HasAvx512 => Has("AVX-512F") && Has("AVX-512BW") && Has("AVX-512VL") && Has("AVX-512DQ");
 
     /// <summary>"AMD EPYC: AVX2, AVX-512F, ...": the line printed next to every table.</summary>
     public string Describe() => $"{Model}: {(Flags.Count == 0 ? "none of the tracked ISA features" : string.Join(", ", Flags))}" +

@@ -19,7 +19,7 @@ internal static class PeerWork
     /// The OpenBLAS kernel set that runs the model's fp32 GEMM fastest among OpenBLAS's own pick and the sets this CPU's ISA
     /// allows; null keeps OpenBLAS's pick unless another is more than 10% faster. OpenBLAS picks from CPUID tables fixed at
     /// its release: Debian 12's 0.3.21 does not know newer CPUs and falls back to its SSE3 kernels ("Prescott"), which on
-    /// an AMX Xeon ran that GEMM at 52-55 GFLOP/s against 275-294 with its SkylakeX or Cooperlake kernels. Returns every
+    /// an AMX Xeon ran that GEMM at 29-55 GFLOP/s against 200-294 with its SkylakeX or Cooperlake kernels. Returns every
     /// rate probed.
     /// </summary>
     public static (string? CoreType, JsonObject Rates) ChooseCoreType(string python, string script, int threads, CpuInfo cpu, JsonObject ownPick)
@@ -28,11 +28,10 @@ internal static class PeerWork
         if (ownPick["openblas_core"]?.GetValue<string>() is not { } own) return (null, rates);
         double ownRate = ownPick["sgemm_gflops"]!.GetValue<double>();
         rates[$"{own} (OpenBLAS's pick)"] = ownRate;
-        bool avx512 = cpu.Has("AVX-512F") && cpu.Has("AVX-512BW") && cpu.Has("AVX-512VL") && cpu.Has("AVX-512DQ");
         var candidates = new List<string>();
         if (cpu.Has("AVX2")) candidates.Add("Haswell");
-        if (avx512) candidates.Add("SkylakeX");
-        if (avx512 && cpu.Has("AVX512-BF16")) candidates.Add("Cooperlake");
+        if (cpu.HasAvx512) candidates.Add("SkylakeX");
+        if (cpu.HasAvx512 && cpu.Has("AVX512-BF16")) candidates.Add("Cooperlake");
         string? best = null;
         double bestRate = ownRate * 1.1;
         foreach (var core in candidates.Where(c => !string.Equals(c, own, StringComparison.OrdinalIgnoreCase)))

@@ -166,7 +166,7 @@ static (double, double) PeerSeconds(JsonObject p) =>
     (p["train_fp32_seconds_per_step"]!.GetValue<double>(), p["train_bf16_seconds_per_step"]!.GetValue<double>());
 bool peerUsable = peer is not null && peerRefused is null;
 if (peerUsable) peerRounds.Add(PeerSeconds(peer!));
-Log($"training round 1 of {(peerUsable ? trainRounds : 1)}: ours fp32 / bf16{(peerUsable ? " (PyTorch's: the run above)" : "")}");
+Log($"training round 1 of {(peerUsable ? trainRounds : 1)}: ours {(peerUsable ? "bf16 / fp32 (PyTorch's: the run above)" : "fp32 / bf16")}");
 OursRound(bf16First: peerUsable);
 if (peerUsable)
 {
