@@ -6,9 +6,11 @@ namespace WeakToStrong.Bench;
 /// <summary>
 /// The CPU a figure was measured on: model name and the ISA features that decide which kernels libtorch and OpenBLAS
 /// run (AVX2; AVX-512 F/BW/VL/DQ, which libtorch needs for oneDNN's bf16 GEMM; AVX512-BF16; AMX). Figures from different
-/// CPU kinds are not comparable, so RESULTS.md keeps one table per kind.
+/// CPU kinds are not comparable, so RESULTS.md keeps one table per kind. VMs often hide the model name ("AMD EPYC"), so the
+/// CPUID family/model/stepping (<see cref="Signature"/>) is kept too: it names the microarchitecture (AMD family 25 is Zen 3/4,
+/// 26 is Zen 5).
 /// </summary>
-internal sealed record CpuInfo(string Model, IReadOnlyList<string> Flags)
+internal sealed record CpuInfo(string Model, IReadOnlyList<string> Flags, string? Signature = null)
 {
     // (name in /proc/cpuinfo, name in the report)
     private static readonly (string Proc, string Shown)[] Features =
@@ -31,17 +33,18 @@ internal sealed record CpuInfo(string Model, IReadOnlyList<string> Flags)
     public bool HasAvx512 => Has("AVX-512F") && Has("AVX-512BW") && Has("AVX-512VL") && Has("AVX-512DQ");
 
     /// <summary>"AMD EPYC: AVX2, AVX-512F, ...": the line printed next to every table.</summary>
-    public string Describe() => $"{Model}: {(Flags.Count == 0 ? "none of the tracked ISA features" : string.Join(", ", Flags))}" +
+    public string Describe() => $"{Model}{(Signature is null ? "" : $" ({Signature})")}: {(Flags.Count == 0 ? "none of the tracked ISA features" : string.Join(", ", Flags))}" +
                                 $" (no {string.Join(", ", Features.Select(f => f.Shown).Where(f => !Has(f)).DefaultIfEmpty("-"))})";
 
     public JsonObject ToJson() => new()
     {
-        ["model"] = Model, ["kind"] = Kind,
+        ["model"] = Model, ["signature"] = Signature, ["kind"] = Kind,
         ["flags"] = new JsonArray(Flags.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
     };
 
     public static CpuInfo? FromJson(JsonNode? node) => node is JsonObject o
-        ? new CpuInfo(o["model"]!.GetValue<string>(), o["flags"]!.AsArray().Select(f => f!.GetValue<string>()).ToList())
+        ? new CpuInfo(o["model"]!.GetValue<string>(), o["flags"]!.AsArray().Select(f => f!.GetValue<string>()).ToList(),
+            o["signature"]?.GetValue<string>())
         : null;
 
     /// <summary>This machine, from /proc/cpuinfo (what the kernel and the VM expose), else from .NET's CPUID checks.</summary>
@@ -50,10 +53,11 @@ internal sealed record CpuInfo(string Model, IReadOnlyList<string> Flags)
         if (File.Exists("/proc/cpuinfo"))
         {
             var lines = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Trim().Length > 0).ToList(); // first processor
-            string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "";
+            string Field(string name) => lines.Select(l => l.Split(':', 2)).FirstOrDefault(kv => kv.Length == 2 && kv[0].Trim() == name)?[1].Trim() ?? "";
             var flags = Field("flags").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
             return new CpuInfo(Field("model name") is { Length: > 0 } m ? m : "unknown CPU",
-                Features.Where(f => flags.Contains(f.Proc)).Select(f => f.Shown).ToList());
+                Features.Where(f => flags.Contains(f.Proc)).Select(f => f.Shown).ToList(),
+                Field("cpu family") is { Length: > 0 } family ? $"family {family}, model {Field("model")}, stepping {Field("stepping")}" : null);
         }
         var seen = new List<string>();
         if (Avx2.IsSupported) seen.Add("AVX2");
