@@ -40,7 +40,15 @@ if (profileStep is not (null or "bf16" or "fp32"))
 // Only the matmul rates by shape, nothing written.
 bool matmulOnly = args.Contains("--matmul-rates");
 string python = Arg("--python", "/usr/bin/python3");
-const int Batch = 32, Seq = 128;
+const int Batch = 32;
+// Tokens per input. Only a profiled step may shorten it (real tasks' inputs are often short, where fixed costs show);
+// the compared figures always use 128.
+int seq = profileStep is null ? 128 : int.Parse(Arg("--seq", "128"));
+if (seq < 2 || seq > 512)
+{
+    Console.Error.WriteLine($"bench: --seq {seq}: give 2 to 512 tokens.");
+    Environment.Exit(2);
+}
 string repo = FindRepo();
 string outDir = Path.Combine(repo, "bench");
 // The whole-command timings run the built w2s: find it before minutes of timing, not after.
@@ -51,7 +59,7 @@ var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + s
 var results = new JsonObject
 {
     ["command"] = command, ["date"] = DateTime.UtcNow.ToString("u"), ["threads"] = threads, ["cores"] = Environment.ProcessorCount,
-    ["batch"] = Batch, ["seq"] = Seq, ["steps"] = steps, ["rounds"] = rounds, ["train_rounds"] = trainRounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
+    ["batch"] = Batch, ["seq"] = seq, ["steps"] = steps, ["rounds"] = rounds, ["train_rounds"] = trainRounds, ["warmup"] = warmup, ["load_average_start"] = Measure.LoadAverage(),
     ["transparent_hugepages"] = Measure.TransparentHugePages(), ["glibc_tunables"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
 };
 void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss} load {Measure.LoadAverage():F1}] {line}");
@@ -85,10 +93,10 @@ results["mkl_fp32_kernels"] = MklKernels.Status;
 Log($"oneMKL float32 kernels: {MklKernels.Status}");
 // Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
 var rng = new Random(0);
-var ids = new long[Batch * Seq];
-for (int i = 0; i < ids.Length; i++) ids[i] = i % Seq == 0 ? 101 : i % Seq == Seq - 1 ? 102 : rng.Next(1000, 30000);
-var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * Seq)..((b + 1) * Seq)], new long[Seq])).ToList();
-double tokens = Batch * Seq;
+var ids = new long[Batch * seq];
+for (int i = 0; i < ids.Length; i++) ids[i] = i % seq == 0 ? 101 : i % seq == seq - 1 ? 102 : rng.Next(1000, 30000);
+var batch = Enumerable.Range(0, Batch).Select(b => new EncodedInput(ids[(b * seq)..((b + 1) * seq)], new long[seq])).ToList();
+double tokens = Batch * seq;
 if (matmulOnly)
 {
     foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
@@ -128,7 +136,7 @@ Log($"inference fp32: ours vs ONNX Runtime, {rounds} alternating rounds of {step
 double inferFp32, ort;
 double[] inferRatios;
 using (var model = BertClassifier.MiniLM(6, 2))
-using (var onnx = new OrtWork(ids, Batch, Seq, threads))
+using (var onnx = new OrtWork(ids, Batch, seq, threads))
 {
     model.eval();
     (inferFp32, ort, inferRatios) = Measure.Interleaved(warmup, rounds, steps, OursWork.InferenceRun(model, batch), onnx.Run);
@@ -141,7 +149,7 @@ SafeTensors.Write(weights, minilm.ToHuggingFace());
 File.WriteAllBytes(idsFile, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
 JsonObject? peer = null;
 string? peerError = null;
-try { peer = PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
+try { peer = PeerWork.Run(python, peerScript, weights, idsFile, Batch, seq, threads, warmup, steps, bf16Warmup, bf16Steps); }
 catch (Exception e) { peerError = e.Message; Log("peer failed: " + e.Message); }
 string? peerRefused = PeerWork.ReferenceBlasProblem(peer);
 if (peer is not null && peerRefused is not null)
@@ -175,7 +183,7 @@ if (peerUsable)
         for (int round = 1; round < trainRounds; round++)
         {
             Log($"training round {round + 1} of {trainRounds}: ours and PyTorch");
-            void Peer(bool bf16First) => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, Seq,
+            void Peer(bool bf16First) => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, seq,
                 threads, warmup, steps, bf16Warmup, bf16Steps, trainOnly: true, bf16First: bf16First)));
             if (round % 2 == 1) { OursRound(bf16First: false); Peer(bf16First: true); }
             else { Peer(bf16First: false); OursRound(bf16First: true); }
@@ -213,7 +221,7 @@ if (peer is not null)
 // Matmul FLOPs per token of the 6-layer encoder (embeddings and the 384x2 head are negligible): QKV, attention output
 // and the two FFN matmuls, plus scores and context (2 x 2·T·H). Training ≈ 3 x forward (backward needs two matmuls per one).
 var c = BertConfig.MiniLmL6;
-double forwardFlops = c.Layers * (2.0 * c.Hidden * 3 * c.Hidden + 2.0 * c.Hidden * c.Hidden + 4.0 * c.Hidden * c.Intermediate + 4.0 * Seq * c.Hidden);
+double forwardFlops = c.Layers * (2.0 * c.Hidden * 3 * c.Hidden + 2.0 * c.Hidden * c.Hidden + 4.0 * c.Hidden * c.Intermediate + 4.0 * seq * c.Hidden);
 double trainFlops = 3 * forwardFlops;
 
 double oursTrainFp32 = tokens / trainFp32.SecondsPerStep, oursTrainBf16 = tokens / trainBf16.SecondsPerStep;
