@@ -22,12 +22,9 @@ internal sealed partial class BagOfWordsClassifier : Classifier
     private float[]? idf;
 
     /// <param name="classes">Number of classes.</param>
-    /// <param name="solved">Fit by <see cref="Fit"/> under cross-entropy (the protocol's `bow`); false: always train by
-    /// gradient steps at the stage's learning rate (cheap test rungs that differ by their rate).</param>
-    public BagOfWordsClassifier(int classes, bool solved = true) : base("bow")
+    public BagOfWordsClassifier(int classes) : base("bow")
     {
         Classes = classes;
-        Solved = solved;
         weights = nn.EmbeddingBag(Buckets, classes, mode: EmbeddingBagMode.Sum);
         bias = nn.Parameter(zeros(classes));
         using (no_grad()) InPlace.Zero(weights.weight!);
@@ -35,9 +32,6 @@ internal sealed partial class BagOfWordsClassifier : Classifier
     }
 
     public override int Classes { get; }
-
-    /// <summary>Whether the protocol fits it to its optimum under cross-entropy rather than by gradient steps.</summary>
-    public bool Solved { get; }
 
     /// <summary>Hashed feature ids, one per occurrence (repeats carry the term frequency).</summary>
     public override EncodedInput Encode(ModelInput input) => new(FeatureIds(input), []);

@@ -22,6 +22,12 @@ public sealed record ModelSpec(
 
     /// <summary>Builds the model without loading or pretraining weights (parameter counts); null: <see cref="Create"/> is cheap.</summary>
     public Func<int, Classifier>? Architecture { get; init; }
+
+    /// <summary>
+    /// Fitted to its optimum under cross-entropy (bow: L-BFGS, L2 strength cross-validated) rather than trained by gradient
+    /// steps; which stages do so is <see cref="Protocol.StageSpec.FitsInClosedForm"/>.
+    /// </summary>
+    public bool ClosedForm { get; init; }
 }
 
 /// <summary>The built-in model ladder, weakest first.</summary>
@@ -40,7 +46,7 @@ public static class ModelCatalog
     public static readonly IReadOnlyList<ModelSpec> All =
     [
         new("bow", "logistic regression on TF-IDF hashed words and bigrams (L2 by cross-validation, solved by L-BFGS)", 0, 0, 0.2, "built in, trained from scratch",
-            classes => new BagOfWordsClassifier(classes)),
+            classes => new BagOfWordsClassifier(classes)) { ClosedForm = true },
         .. Enumerable.Range(1, 6).Select(layers => new ModelSpec(
             $"minilm-l{layers}", layers == 6 ? "all-MiniLM-L6-v2" : $"all-MiniLM-L6-v2 truncated to its first {layers} layer{(layers > 1 ? "s" : "")}",
             layers, 128, layers <= 2 ? 5e-4 : layers <= 4 ? 2e-4 : layers == 5 ? 1e-4 : 5e-5,

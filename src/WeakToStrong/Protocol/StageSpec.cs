@@ -106,6 +106,15 @@ public sealed record StageSpec(
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
 
+    /// <summary>
+    /// Whether this stage fits its model in closed form instead of training it for epochs: a model that can be (bow), on
+    /// single texts (a reward model scores pairs and trains by steps), under cross-entropy, with no checkpoint to select.
+    /// StageTraining fits such stages, and CostModel prices them so.
+    /// </summary>
+    public bool FitsInClosedForm(Models.ModelSpec model) =>
+        model.ClosedForm && model.Inputs == Data.InputKinds.Text && Loss == "xent"
+        && Selection == CheckpointCriterion.Final && Gold?.Use != GoldUse.Select;
+
     /// <summary>A model trained on all of its half's ground truth (weak or ceiling): the ground-truth curve of a model. Bagged copies are not.</summary>
     public bool IsModelOnGroundTruth() => Kind is StageKind.Weak or StageKind.Ceiling && Resample == 0;
 

@@ -108,7 +108,7 @@ internal static class StageTraining
         string role = spec.Kind.ToString().ToLowerInvariant();
         SolverReport? solver = null;
         TrainSummary summary;
-        if (model is BagOfWordsClassifier { Solved: true } bow && loss is SoftCrossEntropy && selection is null)
+        if (spec.FitsInClosedForm(modelSpec) && model is BagOfWordsClassifier bow)
         {
             // A convex model with the convex loss: solved to its optimum, its L2 strength cross-validated on its own training set.
             var clock = Stopwatch.StartNew();

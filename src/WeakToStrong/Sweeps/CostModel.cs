@@ -30,6 +30,7 @@ internal static class CostModel
     {
         if (stage.Kind == StageKind.Ensemble) return 0.1; // a mean of its members' outputs
         var model = ModelCatalog.Get(stage.Model);
+        if (data.Split.Inputs == InputKinds.Preference) model = RewardModel.Of(model); // as Experiment runs it
         int b = data.Report.TrainB, a = data.Report.TrainA, test = data.Report.Test;
         int train = stage.Kind switch
         {
@@ -38,9 +39,7 @@ internal static class CostModel
             _ => b / stage.Slices,
         };
         int labelled = stage.Kind switch { StageKind.Weak => b, StageKind.Link => b / stage.Slices, StageKind.Student => train, _ => 0 };
-        // Solved in closed form, as StageTraining.Train decides: bow under cross-entropy without checkpoint selection.
-        bool solved = model.Name == "bow" && stage.Loss == "xent" && stage.Selection == CheckpointCriterion.Final && stage.Gold?.Use != GoldUse.Select;
-        if (solved) return BowSeconds(train, test + labelled, SampleOf(data.Split.BInputs).BowFeatures.Value);
+        if (stage.FitsInClosedForm(model)) return BowSeconds(train, test + labelled, SampleOf(data.Split.BInputs).BowFeatures.Value);
         if (model.Layers == 0) return 0.3 + 0.0004 * (train * stage.Epochs + test + labelled);
         var config = new TrainConfig(1, stage.BatchSize, stage.MicroBatchSize, stage.Epochs, MinSteps: stage.MinSteps);
         if (Chess.ChessModels.Ladder.FirstOrDefault(m => m.Name == model.Name) is { } chess)

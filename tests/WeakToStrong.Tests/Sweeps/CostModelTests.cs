@@ -51,4 +51,17 @@ public class CostModelTests
         var selected = weak with { Selection = CheckpointCriterion.WeakAgreement };
         Assert.True(Cost(selected with { Epochs = 20 }) > 2 * Cost(selected with { Epochs = 2 }));
     }
+
+    [Fact]
+    public void BagOfWordsRewardModelsAreCostedAsTrainedBySteps()
+    {
+        // On preference pairs bow is the inner model of a reward model, which trains by gradient steps for its epochs.
+        Example Pair(int i) => new Preference("Describe the meal.", $"the {i} tasty meal", $"the {i} bland meal").ToExample();
+        var task = new TaskData("pairs", PreferenceDataset.ClassNames, Enumerable.Range(0, 1000).Select(Pair).ToList(),
+            Enumerable.Range(1000, 200).Select(Pair).ToList(), "tests", []) { Inputs = InputKinds.Preference };
+        var plan = SweepPlan.Create(new SweepConfig([task.Name], ["bow", "minilm-l2"], ["xent"]), _ => task);
+        var weak = plan.Stages.Single(s => s.Model == "bow" && s.Kind == StageKind.Weak);
+        Assert.Equal(InputKinds.Preference, plan.DataOf(weak).Split.Inputs);
+        Assert.True(CostModel.Seconds(weak with { Epochs = 20 }, plan.DataOf(weak)) > 2 * CostModel.Seconds(weak with { Epochs = 2 }, plan.DataOf(weak)));
+    }
 }

@@ -14,7 +14,7 @@ internal static class SweepFixtures
             foreach (var name in new[] { "test-bow-b", "test-bow-c" })
                 if (ModelCatalog.TestRungs.All(m => m.Name != name))
                     ModelCatalog.TestRungs.Add(new ModelSpec(name, "bag-of-words (test rung)", 0, 0, name.EndsWith('b') ? 3e-3 : 1e-2, "tests",
-                        classes => new BagOfWordsClassifier(classes, solved: false)));
+                        classes => new BagOfWordsClassifier(classes)));
         }
         return ["bow", "test-bow-b", "test-bow-c"];
     }
