@@ -42,16 +42,6 @@ internal static class OursWork
         return new TrainTiming((forward + backward + step) / steps, forward / steps, backward / steps, step / steps);
     }
 
-    public static double Infer(IReadOnlyList<EncodedInput> batch, ComputePrecision precision, int warmup, int steps)
-    {
-        using var model = BertClassifier.MiniLM(6, 2);
-        model.Precision = precision;
-        model.eval();
-        // As Trainer.Predict runs a prediction pass: the bf16 weight views cast once, not once per batch.
-        using var caching = model.Casts?.BeginCaching();
-        return Measure.SecondsPerRun(warmup, steps, InferenceRun(model, batch));
-    }
-
     /// <summary>Mean-pooled embedding of the first input (compared with the PyTorch peer's, to prove both run the same model).</summary>
     public static float[] PooledFirstRow(IReadOnlyList<EncodedInput> batch)
     {

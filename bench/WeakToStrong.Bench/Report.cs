@@ -69,7 +69,7 @@ internal static class Report
         sb.AppendLine($"Date: {r["date"]}; {r["threads"]} threads on {r["cores"]} cores; minilm-l6, batch {r["batch"]} × seq {r["seq"]} random full-length ids; " +
                       $"{r["warmup"]} warm-up + {r["steps"]} timed steps each" +
                       (r["train_rounds"] is null ? "" : $"; training: ours and PyTorch in {r["train_rounds"]} alternating rounds (a peer process each), medians") +
-                      (r["rounds"] is null ? "" : $"; fp32 inference: ours and ONNX Runtime in {r["rounds"]} alternating rounds of {r["steps"]} runs, medians") +
+                      (r["rounds"] is null ? "" : $"; {(r["ratios"]?["infer_bf16_vs_onnxruntime_rounds"] is null ? "fp32 inference: ours" : "inference: ours in fp32, then ours in bf16,")} and ONNX Runtime in {r["rounds"]} alternating rounds of {r["steps"]} runs, medians") +
                       (r["rounds"] is null && r["train_rounds"] is null ? ".  " : " (each ratio is the median of its rounds' ratios).  "));
         double load0 = D(r["load_average_start"]), load1 = D(r["load_average_end"]);
         // The load at the end includes the benchmark's own threads; only the load before it started tells of other processes.
