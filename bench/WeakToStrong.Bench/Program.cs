@@ -43,10 +43,10 @@ string python = Arg("--python", "/usr/bin/python3");
 const int Batch = 32;
 // Tokens per input. Only a profiled step may shorten it (real tasks' inputs are often short, where fixed costs show);
 // the compared figures always use 128.
-int seq = profileStep is null ? 128 : int.Parse(Arg("--seq", "128"));
-if (seq < 2 || seq > 512)
+int seq = int.Parse(Arg("--seq", "128"));
+if (seq < 2 || seq > 512 || (seq != 128 && profileStep is null))
 {
-    Console.Error.WriteLine($"bench: --seq {seq}: give 2 to 512 tokens.");
+    Console.Error.WriteLine($"bench: --seq {seq}: give 2 to 512 tokens, and only with --profile-step (the compared figures use 128).");
     Environment.Exit(2);
 }
 string repo = FindRepo();
