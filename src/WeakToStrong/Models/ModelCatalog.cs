@@ -67,6 +67,10 @@ public static class ModelCatalog
     ];
 
     /// <summary>A built-in model by name, or a local Hugging Face folder given as hf:/path/to/folder.</summary>
+    /// <summary>The model a stage runs on inputs of this kind: on preference pairs, a reward model around the text model.</summary>
+    public static ModelSpec For(string name, string inputs) =>
+        inputs == Data.InputKinds.Preference ? RewardModel.Of(Get(name)) : Get(name);
+
     public static ModelSpec Get(string name) =>
         name.StartsWith(HuggingFaceCheckpoint.Prefix, StringComparison.Ordinal)
             ? HuggingFaceCheckpoint.Spec(name[HuggingFaceCheckpoint.Prefix.Length..])

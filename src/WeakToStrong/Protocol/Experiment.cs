@@ -99,9 +99,8 @@ public static class Experiment
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (spec.Kind == StageKind.Ensemble) // trains nothing: the mean of its members
             return WeakEnsemble.Combine(spec, spec.Members!.Select(upstream).ToList(), split.Test) with { Seconds = clock.Elapsed.TotalSeconds };
-        var model = ModelCatalog.Get(spec.Model);
         // Preference pairs: the same text model, scoring each transcript as a reward model.
-        if (split.Inputs == InputKinds.Preference) model = RewardModel.Of(model);
+        var model = ModelCatalog.For(spec.Model, split.Inputs);
         // Generative finetuning: masked LM on the pool's texts before supervised training (student and ceiling).
         Action<Classifier>? finetune = spec.Generative
             ? (generative ?? throw new ArgumentException("generative finetuning needs a GenerativeMemo")).Prepare(spec, progress)

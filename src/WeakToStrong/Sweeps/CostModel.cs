@@ -29,8 +29,7 @@ internal static class CostModel
     public static double Seconds(StageSpec stage, PreparedData data)
     {
         if (stage.Kind == StageKind.Ensemble) return 0.1; // a mean of its members' outputs
-        var model = ModelCatalog.Get(stage.Model);
-        if (data.Split.Inputs == InputKinds.Preference) model = RewardModel.Of(model); // as Experiment runs it
+        var model = ModelCatalog.For(stage.Model, data.Split.Inputs);
         int b = data.Report.TrainB, a = data.Report.TrainA, test = data.Report.Test;
         int train = stage.Kind switch
         {
