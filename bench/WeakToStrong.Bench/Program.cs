@@ -101,6 +101,7 @@ if (matmulOnly)
 {
     foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         Log($"matmul GFLOP/s, {dtype}: {string.Join(", ", OursWork.MatmulRates(dtype).Select(r => $"{r.Shape} {r.Gflops:F0}"))}");
+    Log($"float32 FMA ceiling ({threads} threads, no memory traffic): {ArithmeticPeak.Fp32Fma(threads):F0} GFLOP/s");
     Directory.Delete(work, recursive: true);
     return;
 }
@@ -121,6 +122,7 @@ double peakFp32 = ratesFp32.Max(r => r.Gflops), peakBf16 = ratesBf16.Max(r => r.
 results["matmul_gflops"] = new JsonObject { ["fp32"] = peakFp32, ["bf16"] = peakBf16 };
 static JsonObject ByShape(IEnumerable<(string Shape, double Gflops)> rates) => new(rates.Select(r => KeyValuePair.Create(r.Shape, (JsonNode?)r.Gflops)));
 results["matmul_gflops_by_shape"] = new JsonObject { ["fp32"] = ByShape(ratesFp32), ["bf16"] = ByShape(ratesBf16) };
+results["fp32_fma_ceiling_gflops"] = ArithmeticPeak.Fp32Fma(threads);
 // Without AVX-512 libtorch's bf16 GEMM is a slow reference loop: time bf16 with one step so the run stays short.
 bool bf16Slow = peakBf16 < 0.5 * peakFp32;
 int bf16Steps = bf16Slow ? 1 : steps, bf16Warmup = bf16Slow ? 1 : warmup;

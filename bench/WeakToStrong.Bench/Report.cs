@@ -94,6 +94,9 @@ internal static class Report
         var share = r["share_of_matmul_peak"]!;
         sb.AppendLine($"Measured matmul peak (TorchSharp, same threads; the best rate over the model's own GEMM shapes at 4,096 tokens and a 2048² square, warmed up): fp32 {D(peak["fp32"]):F0} GFLOP/s, bf16 {D(peak["bf16"]):F0} GFLOP/s. " +
                       $"Matmul FLOPs per token: forward {D(r["flops_per_token"]!["forward"]) / 1e6:F1} M, training {D(r["flops_per_token"]!["train"]) / 1e6:F1} M.");
+        if (r["fp32_fma_ceiling_gflops"] is { } ceiling && D(ceiling) > 0)
+            sb.AppendLine($"The CPU's float32 FMA ceiling (same threads, register-only FMA chains, bench/WeakToStrong.Bench/ArithmeticPeak.cs): {D(ceiling):F0} GFLOP/s; " +
+                          $"the fp32 matmul peak is {D(peak["fp32"]) / D(ceiling):P0} of it.");
         if (r["matmul_gflops_by_shape"] is JsonObject byShape)
         {
             sb.AppendLine();
