@@ -1,7 +1,8 @@
 // Benchmark: finetuning and inference throughput of minilm-l6 in our code vs PyTorch (same weights) and ONNX Runtime,
 // achieved FLOP/s against a measured matmul peak (and that peak against the CPU's FMA ceiling), and wall time of whole
-// `w2s run` commands, labelled with the CPU model and ISA flags. Writes this CPU kind's section of bench/results.json and bench/RESULTS.md. It refuses to run when the PyTorch
-// peer would use the reference BLAS. Not part of the tests: run it on a quiet machine, e.g.
+// `w2s run` commands, labelled with the CPU model and ISA flags. Writes this CPU kind's section of bench/results.json and
+// bench/RESULTS.md. It refuses to run when the PyTorch peer would use the reference BLAS. Not part of the tests: run it on
+// a quiet machine, e.g.
 //   dotnet run -c Release --project bench/WeakToStrong.Bench -- --threads 2
 using System.Globalization;
 using System.Runtime.InteropServices;
