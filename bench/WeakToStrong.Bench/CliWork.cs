@@ -5,18 +5,11 @@ namespace WeakToStrong.Bench;
 /// <summary>Wall time of whole `w2s run` commands, run as a user would (the built CLI, a fresh output folder).</summary>
 internal static class CliWork
 {
-    public static string FindCli(string repo)
-    {
-        foreach (var config in new[] { "Release", "Debug" })
-        {
-            var path = Path.Combine(repo, "src", "WeakToStrong.Cli", "bin", config, "net10.0", "w2s.dll");
-            if (File.Exists(path)) return path;
-        }
-        Console.Error.WriteLine($"bench: w2s.dll not found under {Path.Combine(repo, "src", "WeakToStrong.Cli", "bin")}: build the solution first "
-            + "(dotnet build -c Release), or pass --skip-runs to leave out the whole-command timings.");
-        Environment.Exit(2);
-        return null!;
-    }
+    /// <summary>The built w2s.dll (Release first, then Debug); null when neither is built.</summary>
+    public static string? FindCli(string repo) =>
+        new[] { "Release", "Debug" }.Select(config => Path.Combine(CliBin(repo), config, "net10.0", "w2s.dll")).FirstOrDefault(File.Exists);
+
+    public static string CliBin(string repo) => Path.Combine(repo, "src", "WeakToStrong.Cli", "bin");
 
     public static double Seconds(string cli, IEnumerable<string> args, IDictionary<string, string>? env = null)
     {

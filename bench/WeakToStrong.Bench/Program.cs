@@ -53,7 +53,13 @@ if (seq < 2 || seq > 512 || (seq != 128 && profileStep is null))
 string repo = FindRepo();
 string outDir = Path.Combine(repo, "bench");
 // The whole-command timings run the built w2s: find it before minutes of timing, not after.
-string? cli = runs && profileStep is null && !matmulOnly ? CliWork.FindCli(repo) : null;
+string? cli = null;
+if (runs && profileStep is null && !matmulOnly && (cli = CliWork.FindCli(repo)) is null)
+{
+    Console.Error.WriteLine($"bench: w2s.dll not found under {CliWork.CliBin(repo)}: build the solution first (dotnet build -c Release), " +
+                            "or pass --skip-runs to leave out the whole-command timings.");
+    Environment.Exit(2);
+}
 string work = Directory.CreateTempSubdirectory("w2s-bench-").FullName;
 var command = "dotnet run -c Release --project bench/WeakToStrong.Bench -- " + string.Join(' ', args);
 
