@@ -53,8 +53,9 @@ if (seq < 2 || seq > 512 || (seq != 128 && profileStep is null))
 string repo = FindRepo();
 string outDir = Path.Combine(repo, "bench");
 // The whole-command timings run the built w2s: find it before minutes of timing, not after.
-string? cli = null;
-if (runs && profileStep is null && !matmulOnly && (cli = CliWork.FindCli(repo)) is null)
+bool timeCommands = runs && profileStep is null && !matmulOnly;
+string? cli = timeCommands ? CliWork.FindCli(repo) : null;
+if (timeCommands && cli is null)
 {
     Console.Error.WriteLine($"bench: w2s.dll not found under {CliWork.CliBin(repo)}: build the solution first (dotnet build -c Release), " +
                             "or pass --skip-runs to leave out the whole-command timings.");
