@@ -10,14 +10,16 @@ namespace WeakToStrong.Training;
 /// Adam without weight decay, giving bit for bit the parameters of torch's (and TorchSharp's) Adam, op for op:
 /// m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε).
 /// It differs from TorchSharp's in speed only:
-/// - One pass computes m and v and another updates p, rounding as libtorch's kernels do (a fused multiply-add where
-///   theirs has one), instead of a libtorch kernel and a temporary per operation; √ stays libtorch's (oneMKL's, not
-///   always correctly rounded, so ours could not match it), one call over all weights. Weights beyond what one buffer
-///   holds (2 GB), not contiguous dense float32, or with a sparse gradient take the op-by-op way.
-/// - √v is taken of v raised to the smallest normal float. libtorch's sqrt runs ~15x slower on zeros and denormals, and
-///   v is mostly zero in the word embedding (rows of tokens a run never sees), which cost ~20 ms a step on MiniLM.
-///   The raise cannot change a result: √(smallest normal)/√(1-β2^t) is below half an ulp of ε, so the sum still rounds
-///   to ε, as it does from 0. Where that bound fails (ε = 0, say), plain √v is used.
+/// - One pass over the weights, in work items of 16,384 values on all threads, rounding as libtorch's kernels do (a fused
+///   multiply-add where theirs has one), instead of a libtorch kernel and a temporary per operation. √ stays libtorch's
+///   (oneMKL's, not always correctly rounded, so ours could not match it): a work item's √ operands are gathered into a
+///   buffer that one call of libtorch's √ takes (<see cref="LibTorchSqrt"/>), and its weights are still in cache when the
+///   second half of the item updates them. Weights that are not contiguous dense float32 under 2 GB, or have a sparse
+///   gradient, take the op-by-op way.
+/// - √v is taken of v raised to the smallest normal float. The √ runs ~15x slower on zeros and denormals, and v is
+///   mostly zero in the word embedding (rows of tokens a run never sees). The raise cannot change a result:
+///   √(smallest normal)/√(1-β2^t) is below half an ulp of ε, so the sum still rounds to ε, as it does from 0. Where that
+///   bound fails (ε = 0, say), plain √v is used.
 /// - A block of weights whose gradient has been zero at every step so far (the embedding rows of unseen tokens) is
 ///   skipped: its m and v are zero, and the update adds -0 to p, which leaves p as it is. Needs ε > 0.
 /// - <see cref="ZeroGrad"/> drops the gradients rather than filling them with zeros; the next backward writes them anew.
@@ -33,10 +35,8 @@ internal sealed class Adam : IDisposable
     private readonly long[] steps;
     private readonly double beta1, beta2, eps;
     private readonly bool raiseBeforeSqrt;
-    // Per parameter: which blocks have had a nonzero gradient; where its √ operand sits in the shared buffer.
+    // Per parameter: which blocks have had a nonzero gradient.
     private readonly bool[][] active;
-    private readonly long[] offsets;
-    private readonly Tensor roots;
 
     public double LearningRate { get; set; }
 
@@ -55,11 +55,6 @@ internal sealed class Adam : IDisposable
         // Half an ulp of ε (as float) is at least ε·2^-25; the largest raise shows at the first step, where 1-β2^t = 1-β2.
         raiseBeforeSqrt = Math.Sqrt(SmallestNormal) / Math.Sqrt(1 - beta2) < (float)eps * Math.Pow(2, -25);
         active = this.parameters.Select(p => new bool[(p.numel() + Block - 1) / Block]).ToArray();
-        offsets = new long[this.parameters.Length];
-        long total = 0;
-        for (int i = 0; i < offsets.Length; i++) { offsets[i] = total; total += this.parameters[i].numel(); }
-        // Ones, not garbage: √ of what skipped blocks leave there must stay on the fast path.
-        roots = (total <= int.MaxValue / sizeof(float) ? ones(total) : empty(0)).DetachFromDisposeScope();
     }
 
     /// <summary>Drops every parameter's gradient (the next backward sets it, rather than adding to zeros).</summary>
@@ -79,48 +74,57 @@ internal sealed class Adam : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var fused = new List<Update>();
+        var items = new List<(Update Update, long Start)>();
         for (int i = 0; i < parameters.Length; i++)
         {
             var grad = parameters[i].grad;
             if (grad is null) continue;
             long t = ++steps[i];
             double correction1 = 1 - Math.Pow(beta1, t), correction2 = 1 - Math.Pow(beta2, t);
-            if (roots.numel() > 0 && Fusable(parameters[i], grad)) fused.Add(new Update(i, grad, correction1, correction2));
-            else StepOpByOp(i, grad, correction1, correction2);
+            if (!Fusable(parameters[i], grad))
+            {
+                StepOpByOp(i, grad, correction1, correction2);
+                continue;
+            }
+            var update = new Update(i, grad, correction1, correction2);
+            for (long start = 0; start < grad.numel(); start += WorkItem) items.Add((update, start));
         }
-        if (fused.Count == 0) return;
-        var items = fused.SelectMany(u => Enumerable.Range(0, (int)((parameters[u.Index].numel() + WorkItem - 1) / WorkItem))
-            .Select(k => (Update: u, Start: (long)k * WorkItem))).ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.ForEach(items, options, item => Moments(item.Update, item.Start));
-        roots.sqrt_();
-        Parallel.ForEach(items, options, item => Parameters(item.Update, item.Start));
+        Parallel.ForEach(items, options, () => new float[WorkItem], (item, _, roots) =>
+        {
+            UpdateItem(item.Update, item.Start, roots);
+            return roots;
+        }, _ => { });
     }
 
     private sealed record Update(int Index, Tensor Grad, double Correction1, double Correction2);
 
     private static bool Fusable(Tensor p, Tensor grad) =>
         p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && grad.dtype == ScalarType.Float32 && !grad.is_sparse
-        && p.is_contiguous() && grad.is_contiguous() && grad.numel() == p.numel();
+        && p.is_contiguous() && grad.is_contiguous() && grad.numel() == p.numel() && p.numel() <= int.MaxValue / sizeof(float);
 
     private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
-    /// <summary>m and v of one work item, and the operand of √ (v, raised) into the shared buffer.</summary>
-    private void Moments(Update u, long start)
+    /// <summary>
+    /// One work item: m and v of its updated blocks, their √ operands (v, raised) gathered into <paramref name="roots"/>, one
+    /// call of libtorch's √ on them, then p += (-lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε) over the same blocks.
+    /// </summary>
+    private void UpdateItem(Update u, long start, float[] roots)
     {
         int i = u.Index;
         var g = Floats(u.Grad);
         var m = Floats(means[i]);
         var v = Floats(squares[i]);
-        var root = Floats(roots).Slice((int)offsets[i], g.Length);
+        var p = Floats(parameters[i]);
         int end = (int)Math.Min(g.Length, start + WorkItem);
         float b1 = (float)beta1, a1 = (float)(1 - beta1), b2 = (float)beta2, a2 = (float)(1 - beta2);
         float floor = raiseBeforeSqrt ? SmallestNormal : float.NegativeInfinity;
         bool skipZeros = eps > 0;
         var blocks = active[i];
         ref float gRef = ref MemoryMarshal.GetReference(g), mRef = ref MemoryMarshal.GetReference(m);
-        ref float vRef = ref MemoryMarshal.GetReference(v), rootRef = ref MemoryMarshal.GetReference(root);
+        ref float vRef = ref MemoryMarshal.GetReference(v), pRef = ref MemoryMarshal.GetReference(p);
+        ref float rootRef = ref roots[0];
+        int count = 0; // operands gathered so far
         for (int s = (int)start; s < end; s += Block)
         {
             int e = Math.Min(end, s + Block);
@@ -129,7 +133,7 @@ internal sealed class Adam : IDisposable
                 if (skipZeros && AllZero(g[s..e])) continue;
                 blocks[s / Block] = true;
             }
-            int j = s;
+            int j = s, r = count - s; // roots[j + r] belongs to weight j
             for (; j + Vector256<float>.Count <= e; j += Vector256<float>.Count)
             {
                 var gj = Vector256.LoadUnsafe(ref gRef, (nuint)j);
@@ -138,41 +142,33 @@ internal sealed class Adam : IDisposable
                 var vj = Vector256.FusedMultiplyAdd(gj * a2, gj, Vector256.LoadUnsafe(ref vRef, (nuint)j) * b2);
                 mj.StoreUnsafe(ref mRef, (nuint)j);
                 vj.StoreUnsafe(ref vRef, (nuint)j);
-                Vector256.Max(vj, Vector256.Create(floor)).StoreUnsafe(ref rootRef, (nuint)j);
+                Vector256.Max(vj, Vector256.Create(floor)).StoreUnsafe(ref rootRef, (nuint)(j + r));
             }
             for (; j < e; j++)
             {
                 m[j] = MathF.FusedMultiplyAdd(g[j], a1, m[j] * b1);
                 v[j] = MathF.FusedMultiplyAdd(a2 * g[j], g[j], v[j] * b2);
-                root[j] = MathF.Max(v[j], floor);
+                roots[j + r] = MathF.Max(v[j], floor);
             }
+            count += e - s;
         }
-    }
+        LibTorchSqrt.InPlace(roots.AsSpan(0, count));
 
-    /// <summary>p += (-lr/(1-β1^t))·m / (√v/√(1-β2^t) + ε) over one work item, √v read from the shared buffer.</summary>
-    private void Parameters(Update u, long start)
-    {
-        int i = u.Index;
-        var p = Floats(parameters[i]);
-        var m = Floats(means[i]);
-        var root = Floats(roots).Slice((int)offsets[i], p.Length);
-        int end = (int)Math.Min(p.Length, start + WorkItem);
         float scale = (float)Math.Sqrt(u.Correction2), epsilon = (float)eps, rate = (float)(-LearningRate / u.Correction1);
-        var blocks = active[i];
-        ref float pRef = ref MemoryMarshal.GetReference(p), mRef = ref MemoryMarshal.GetReference(m);
-        ref float rootRef = ref MemoryMarshal.GetReference(root);
+        count = 0;
         for (int s = (int)start; s < end; s += Block)
         {
             if (!blocks[s / Block]) continue;
             int e = Math.Min(end, s + Block);
-            int j = s;
+            int j = s, r = count - s;
             for (; j + Vector256<float>.Count <= e; j += Vector256<float>.Count)
             {
-                var denominator = Vector256.LoadUnsafe(ref rootRef, (nuint)j) / scale + Vector256.Create(epsilon);
+                var denominator = Vector256.LoadUnsafe(ref rootRef, (nuint)(j + r)) / scale + Vector256.Create(epsilon);
                 var update = Vector256.LoadUnsafe(ref mRef, (nuint)j) * rate / denominator;
                 (Vector256.LoadUnsafe(ref pRef, (nuint)j) + update).StoreUnsafe(ref pRef, (nuint)j);
             }
-            for (; j < e; j++) p[j] += rate * m[j] / (root[j] / scale + epsilon);
+            for (; j < e; j++) p[j] += rate * m[j] / (roots[j + r] / scale + epsilon);
+            count += e - s;
         }
     }
 
@@ -193,6 +189,5 @@ internal sealed class Adam : IDisposable
     {
         foreach (var t in means) t.Dispose();
         foreach (var t in squares) t.Dispose();
-        roots.Dispose();
     }
 }

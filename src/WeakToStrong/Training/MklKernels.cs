@@ -37,7 +37,7 @@ internal static class MklKernels
         if (Vendor() != "AuthenticAMD" || !Avx512F.IsSupported) return "oneMKL's own choice (not an AMD CPU with AVX-512)";
 
         var mappings = Mappings();
-        var library = mappings.FirstOrDefault(m => m.Path.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
+        var library = LibTorchCpu(mappings);
         if (library.Path is null || !NativeLibrary.TryLoad(library.Path, out var handle)) return "oneMKL's own choice (libtorch_cpu.so not loaded)";
         try
         {
@@ -64,6 +64,12 @@ internal static class MklKernels
         Span<int> parts = [ebx, edx, ecx];
         return System.Text.Encoding.ASCII.GetString(MemoryMarshal.AsBytes(parts));
     }
+
+    /// <summary>The path of the libtorch_cpu.so this process loaded; null when none is (or not on Linux).</summary>
+    internal static string? LibTorchCpuPath() => OperatingSystem.IsLinux() ? LibTorchCpu(Mappings()).Path : null;
+
+    private static Mapping LibTorchCpu(List<Mapping> mappings) =>
+        mappings.FirstOrDefault(m => m.Path.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
 
     private readonly record struct Mapping(nint Start, nint End, bool Writable, string Path);
 
