@@ -57,7 +57,9 @@ internal static class Report
             if (double.IsNaN(v)) return "n/a";
             // The spread of the alternating rounds: a shared VM's speed moves between them.
             var rounds = (r["ratios"]![key + "_rounds"] as JsonArray)?.Select(D).Where(x => !double.IsNaN(x)).ToList() ?? [];
-            string spread = rounds.Count > 1 ? $"rounds {rounds.Min():F2}-{rounds.Max():F2}; " : "";
+            // A spread over 1.5× says the machine's speed moved during the run (a slow stretch), not a code difference.
+            string spread = rounds.Count < 2 ? ""
+                : $"rounds {rounds.Min():F2}-{rounds.Max():F2}{(rounds.Max() > 1.5 * rounds.Min() ? ", **over 1.5× apart: the machine's speed moved during the run**" : "")}; ";
             return $"{v:F2} ({spread}{(v >= target ? "meets" : "misses")} ≥ {target:F1})";
         }
         var ours = r["ours"]!;
