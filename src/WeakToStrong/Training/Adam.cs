@@ -73,7 +73,7 @@ internal sealed class Adam : IDisposable
     public void Step()
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
+        using var noGrad = no_grad();
         var items = new List<(Update Update, long Start)>();
         for (int i = 0; i < parameters.Length; i++)
         {
@@ -90,11 +90,12 @@ internal sealed class Adam : IDisposable
             for (long start = 0; start < grad.numel(); start += WorkItem) items.Add((update, start));
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.ForEach(items, options, () => new float[WorkItem], (item, _, roots) =>
+        // Each thread gathers a work item's √ operands in a buffer of its own.
+        Parallel.ForEach(items, options, () => new float[WorkItem], (item, state, roots) =>
         {
             UpdateItem(item.Update, item.Start, roots);
             return roots;
-        }, _ => { });
+        }, roots => { });
     }
 
     private sealed record Update(int Index, Tensor Grad, double Correction1, double Correction2);
