@@ -18,9 +18,9 @@ internal static class CostModel
 {
     // Seconds per token and layer of a training step (forward and backward) at 1 thread, and per layer of a step whatever
     // its tokens (the many small kernels of a step: on short inputs they cost as much as the matmuls).
-    private const double TrainFp32 = 0.87e-4, TrainBf16 = 0.52e-4, StepPerLayer = 0.0047;
+    private const double TrainFp32 = 0.98e-4, TrainBf16 = 0.45e-4, StepPerLayer = 0.0041;
     // Adam's pass over MiniLM-L6's 22.7M weights per step at 1 thread (scaled by the weights a model has).
-    private const double AdamFull = 0.04, EmbeddingWeights = 11.9e6, LayerWeights = 1.77e6;
+    private const double AdamFull = 0.026, EmbeddingWeights = 11.9e6, LayerWeights = 1.77e6;
     // Prediction (forward only, no_grad) relative to a training step's cost per token.
     private const double PredictShare = 0.3;
     // Two threads are not twice as fast.
