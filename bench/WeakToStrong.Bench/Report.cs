@@ -57,9 +57,14 @@ internal static class Report
             if (double.IsNaN(v)) return "n/a";
             // The spread of the alternating rounds: a shared VM's speed moves between them.
             var rounds = (r["ratios"]![key + "_rounds"] as JsonArray)?.Select(D).Where(x => !double.IsNaN(x)).ToList() ?? [];
-            // A spread over 1.5× says the machine's speed moved during the run (a slow stretch), not a code difference.
-            string spread = rounds.Count < 2 ? ""
-                : $"rounds {rounds.Min():F2}-{rounds.Max():F2}{(rounds.Max() > 1.5 * rounds.Min() ? ", **over 1.5× apart: the machine's speed moved during the run**" : "")}; ";
+            string spread = "";
+            if (rounds.Count > 1)
+            {
+                double low = rounds.Min(), high = rounds.Max();
+                // A spread over 1.5× says the machine's speed moved during the run (a slow stretch), not a code difference.
+                string moved = high > 1.5 * low ? ", **over 1.5× apart: the machine's speed moved during the run**" : "";
+                spread = $"rounds {low:F2}-{high:F2}{moved}; ";
+            }
             return $"{v:F2} ({spread}{(v >= target ? "meets" : "misses")} ≥ {target:F1})";
         }
         var ours = r["ours"]!;
