@@ -39,20 +39,19 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], h = x.shape[2];
         // [B, T, 3, heads, d] -> [3, B, heads, T, d]
-        var parts = Linear(qkv, Lower(x)).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var parts = Linear(qkv, x, MatmulType).view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         var context = (Low is null
                 ? nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep)
                 : LowPrecisionAttention.Of(parts[0], parts[1], parts[2], keep))
             .transpose(1, 2).reshape(b, t, h);
-        x = attention_norm.forward(x + Linear(attention_out, context).to_type(x.dtype));
+        x = attention_norm.forward(x + Linear(attention_out, context, x.dtype));
         // Exact (erf) GELU, as BERT uses.
-        var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, Lower(x))));
-        return output_norm.forward(x + ffn.to_type(x.dtype)).MoveToOuterDisposeScope();
+        var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, x, MatmulType)), x.dtype);
+        return output_norm.forward(x + ffn).MoveToOuterDisposeScope();
     }
 
-    private Tensor Lower(Tensor x) => Low is null ? x : x.to_type(Low.DType);
+    private ScalarType MatmulType => Low?.DType ?? ScalarType.Float32;
 
-    private Tensor Linear(Linear layer, Tensor x) => Low is null
-        ? layer.forward(x)
-        : nn.functional.linear(x, Low.Of(layer.weight!), layer.bias is null ? null : Low.Of(layer.bias));
+    // In low precision, output is what the consumer takes: the matmul dtype for attention and GELU, float32 for the residuals.
+    private Tensor Linear(Linear layer, Tensor x, ScalarType output) => Low is null ? layer.forward(x) : Low.Linear(layer, x, output);
 }

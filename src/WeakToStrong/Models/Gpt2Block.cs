@@ -36,21 +36,20 @@ internal sealed class Gpt2Block : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], e = x.shape[2];
-        var parts = Linear(c_attn, Lower(ln_1.forward(x))).view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var parts = Linear(c_attn, ln_1.forward(x), MatmulType).view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         var context = (Low is null
                 ? nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: true)
                 : LowPrecisionAttention.Of(parts[0], parts[1], parts[2], causal: true))
             .transpose(1, 2).reshape(b, t, e);
-        x = x + Linear(attn_proj, context).to_type(x.dtype);
-        var h = Linear(c_fc, Lower(ln_2.forward(x)));
+        x = x + Linear(attn_proj, context, x.dtype);
+        var h = Linear(c_fc, ln_2.forward(x), MatmulType);
         // GPT-2's "gelu_new": the tanh approximation of GELU.
         h = 0.5 * h * (1 + tanh(Math.Sqrt(2 / Math.PI) * (h + 0.044715 * h.pow(3))));
-        return (x + Linear(mlp_proj, h).to_type(x.dtype)).MoveToOuterDisposeScope();
+        return (x + Linear(mlp_proj, h, x.dtype)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Lower(Tensor x) => Low is null ? x : x.to_type(Low.DType);
+    private ScalarType MatmulType => Low?.DType ?? ScalarType.Float32;
 
-    private Tensor Linear(Linear layer, Tensor x) => Low is null
-        ? layer.forward(x)
-        : nn.functional.linear(x, Low.Of(layer.weight!), layer.bias is null ? null : Low.Of(layer.bias));
+    // In low precision, output is what the consumer takes: the matmul dtype for attention and GELU, float32 for the residuals.
+    private Tensor Linear(Linear layer, Tensor x, ScalarType output) => Low is null ? layer.forward(x) : Low.Linear(layer, x, output);
 }

@@ -10,7 +10,8 @@ namespace WeakToStrong.Training;
 /// environment variable of current oneMKL changes it. So, before the first MKL call, the cached answer of the vendor check
 /// (a static int inside libtorch_cpu.so, read by the first instruction of its exported `mkl_serv_intel_cpu_true`) is set
 /// to 1. The code's shape is verified first; any mismatch leaves oneMKL alone. Only on AMD CPUs with AVX-512F;
-/// W2S_MKL_TUNING (any value) turns it off.
+/// W2S_MKL_TUNING (any value) turns it off. The bf16 linear layers use oneMKL's bf16 GEMM only where this took effect
+/// (<see cref="Models.MklBf16Gemm"/>): with oneMKL's own choice that GEMM ran 5x slower than libtorch's.
 /// </summary>
 internal static class MklKernels
 {
@@ -19,6 +20,11 @@ internal static class MklKernels
 
     /// <summary>What was done, for logs and benchmarks: "avx512 (vendor check set on AMD)" or why not.</summary>
     public static string Status { get; private set; } = "not tried";
+
+    /// <summary>True once the vendor check is set, so that oneMKL runs its AVX-512 kernels on this AMD CPU.</summary>
+    public static bool Avx512OnAmd => Status == Applied;
+
+    private const string Applied = "avx512 (vendor check set on AMD)";
 
     /// <summary>Call once libtorch is loaded and before any matmul ran; later calls do nothing.</summary>
     internal static void UseAvx512OnAmd()
@@ -52,7 +58,7 @@ internal static class MklKernels
                 return "oneMKL's own choice (vendor cache not in the library's data)";
             if (Marshal.ReadInt32(cached) >= 0) return "oneMKL's own choice (vendor check ran before this call)";
             Marshal.WriteInt32(cached, 1);
-            return "avx512 (vendor check set on AMD)";
+            return Applied;
         }
         finally { NativeLibrary.Free(handle); }
     }

@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using WeakToStrong.Training;
+using static TorchSharp.torch;
+
+namespace WeakToStrong.Models;
+
+/// <summary>
+/// oneMKL's bf16 GEMM with a float32 result (cblas_gemm_bf16bf16f32), which libtorch_cpu.so links in and exports. On an
+/// AMD CPU with AVX512-BF16 it ran the linear layers' shapes 5-30% faster than the oneDNN GEMM libtorch picks for bf16
+/// (docs/performance.md), and its float32 result feeds the float32 residual stream and the float32 weight gradients
+/// without a round trip through bf16.
+/// </summary>
+internal static class MklBf16Gemm
+{
+    // cblas_gemm_bf16bf16f32(layout, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): C = αAB + βC.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void GemmFunction(int layout, int transA, int transB, int m, int n, int k,
+        float alpha, ref byte a, int lda, ref byte b, int ldb, float beta, ref byte c, int ldc);
+
+    private const int RowMajor = 101, NoTranspose = 111, Transpose = 112;
+
+    private static readonly GemmFunction? Gemm = Resolve();
+
+    /// <summary>True when libtorch exports the GEMM (the Linux x64 builds with oneMKL).</summary>
+    public static bool Available => Gemm is not null;
+
+    /// <summary>
+    /// Whether the bf16 linear layers use this GEMM rather than libtorch's: where it was measured faster, on AMD CPUs once
+    /// oneMKL runs its AVX-512 kernels there (<see cref="MklKernels"/>; W2S_MKL_TUNING turns both off). Elsewhere, Intel
+    /// CPUs included, libtorch's bf16 path stays until measured.
+    /// </summary>
+    public static bool Preferred => Available && MklKernels.Avx512OnAmd;
+
+    /// <summary>c = op(a)·op(b) + beta·c, with op(x) = xᵀ where asked. a and b: contiguous 2-D bf16; c: contiguous 2-D float32.</summary>
+    public static void Multiply(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, float beta = 0)
+    {
+        var gemm = Gemm ?? throw new InvalidOperationException("this libtorch has no oneMKL bf16 GEMM");
+        Check(a, ScalarType.BFloat16, nameof(a));
+        Check(b, ScalarType.BFloat16, nameof(b));
+        Check(c, ScalarType.Float32, nameof(c));
+        long m = c.shape[0], n = c.shape[1], k = transposeA ? a.shape[0] : a.shape[1];
+        if ((transposeA ? a.shape[1] : a.shape[0]) != m || (transposeB ? b.shape[1] : b.shape[0]) != k || (transposeB ? b.shape[0] : b.shape[1]) != n)
+            throw new ArgumentException($"shapes [{string.Join(", ", a.shape)}]{(transposeA ? "ᵀ" : "")} · [{string.Join(", ", b.shape)}]{(transposeB ? "ᵀ" : "")} do not give [{m}, {n}]");
+        if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentException("matrix too large for a 32-bit GEMM");
+        gemm(RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, (int)m, (int)n, (int)k,
+            1f, ref Start(a), (int)a.shape[1], ref Start(b), (int)b.shape[1], beta, ref Start(c), (int)n);
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+    }
+
+    private static void Check(Tensor t, ScalarType dtype, string name)
+    {
+        if (t.dim() != 2 || t.dtype != dtype || !t.is_contiguous() || t.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"{name} must be a contiguous 2-D {dtype} CPU tensor");
+    }
+
+    private static ref byte Start(Tensor t) => ref MemoryMarshal.GetReference(t.bytes);
+
+    private static GemmFunction? Resolve()
+    {
+        var path = MklKernels.LibTorchCpuPath();
+        if (path is null || !NativeLibrary.TryLoad(path, out var library)
+            || !NativeLibrary.TryGetExport(library, "cblas_gemm_bf16bf16f32", out var export))
+            return null;
+        return Marshal.GetDelegateForFunctionPointer<GemmFunction>(export);
+    }
+}
