@@ -27,9 +27,12 @@ internal static class MklBf16Gemm
     /// <summary>
     /// Whether the bf16 linear layers use this GEMM rather than libtorch's: where it was measured faster, on AMD CPUs once
     /// oneMKL runs its AVX-512 kernels there (<see cref="MklKernels"/>; W2S_MKL_TUNING turns both off). Elsewhere, Intel
-    /// CPUs included, libtorch's bf16 path stays until measured.
+    /// CPUs included, libtorch's bf16 path stays until measured. W2S_LIBTORCH_BF16 (any value) keeps libtorch's path
+    /// everywhere, e.g. to reproduce numbers measured with it: the two round differently.
     /// </summary>
-    public static bool Preferred => Available && MklKernels.Avx512OnAmd;
+    public static bool Preferred => Available && MklKernels.Avx512OnAmd && !LibTorchRequested;
+
+    private static readonly bool LibTorchRequested = Environment.GetEnvironmentVariable("W2S_LIBTORCH_BF16") is not null;
 
     /// <summary>c = op(a)·op(b) + beta·c, with op(x) = xᵀ where asked. a and b: contiguous 2-D bf16; c: contiguous 2-D float32.</summary>
     public static void Multiply(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, float beta = 0)
