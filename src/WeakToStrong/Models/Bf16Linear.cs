@@ -20,7 +20,7 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
     public static Tensor Of(Tensor x, Tensor weight, Tensor? bias, Tensor weightBf16, ScalarType output) =>
         is_grad_enabled() && (x.requires_grad || weight.requires_grad || bias is { requires_grad: true })
             ? apply(x, weight, bias!, weightBf16, output)
-            : Forward(Flat(x, ScalarType.BFloat16), bias, weightBf16, output).view([.. x.shape[..^1], weightBf16.shape[0]]);
+            : Forward(Bf16Rows(x), bias, weightBf16, output).view([.. x.shape[..^1], weightBf16.shape[0]]);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -28,7 +28,7 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
         var bias = vars[2] as Tensor;
         var weightBf16 = (Tensor)vars[3];
         var output = (ScalarType)vars[4];
-        var xBf16 = Flat(x, ScalarType.BFloat16);
+        var xBf16 = Bf16Rows(x);
         ctx.save_for_backward([xBf16, weightBf16]);
         ctx.save_data("input", (x.dtype, x.shape, bias is not null));
         return Forward(xBf16, bias, weightBf16, output).view([.. x.shape[..^1], weightBf16.shape[0]]);
@@ -70,7 +70,8 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
         return y.to_type(output);
     }
 
-    private static Tensor Flat(Tensor x, ScalarType dtype) => x.reshape(-1, x.shape[^1]).to_type(dtype).contiguous();
+    // [..., in] as contiguous bf16 rows [N, in].
+    private static Tensor Bf16Rows(Tensor x) => x.reshape(-1, x.shape[^1]).to_type(ScalarType.BFloat16).contiguous();
 
     private static class Ones
     {
