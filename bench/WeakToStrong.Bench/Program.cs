@@ -99,6 +99,9 @@ catch (InvalidOperationException e) { Log("PyTorch peer unavailable (the run goe
 TorchRuntime.Initialize(threads);
 results["mkl_fp32_kernels"] = MklKernels.Status;
 Log($"oneMKL float32 kernels: {MklKernels.Status}");
+string bf16Gemm = MklBf16Gemm.Preferred ? "oneMKL's bf16 GEMM (cblas_gemm_bf16bf16f32)" : "libtorch's bf16 linear (oneDNN)";
+results["bf16_linear_gemm"] = bf16Gemm;
+Log($"bf16 linear layers: {bf16Gemm}");
 // Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
 var rng = new Random(0);
 var ids = new long[Batch * seq];
