@@ -27,7 +27,6 @@ public class LibTorchSqrtTests
     [InlineData(100_003)]
     public void BothWaysGiveLibTorchsSqrtBitForBit(int n)
     {
-        TorchRuntime.Initialize(threads: 1);
         var expected = TorchSqrt(Operands(n, n));
         var direct = Operands(n, n);
         LibTorchSqrt.InPlace(direct);
@@ -42,8 +41,7 @@ public class LibTorchSqrtTests
     {
         // What makes the comparisons above able to fail: on x64 libtorch's √ is oneMKL's, which differs from the
         // correctly rounded root here and there.
-        TorchRuntime.Initialize(threads: 1);
-        if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        if (TestEnvironment.LinuxX64)
         {
             var operands = Operands(100_003, 5);
             Assert.NotEqual(operands.Select(MathF.Sqrt).ToArray(), TorchSqrt(operands));

@@ -12,6 +12,10 @@ internal static class TestEnvironment
     [ModuleInitializer]
     internal static void OneTorchThread() => WeakToStrong.Training.TorchRuntime.Initialize(threads: 1);
 
+    /// <summary>Linux on x64, where libtorch links oneMKL and exports its entry points.</summary>
+    internal static bool LinuxX64 =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64;
+
     /// <summary>The repository root (the folder of WeakToStrong.slnx), or the test assembly's folder when run outside it.</summary>
     internal static string RepoRoot()
     {

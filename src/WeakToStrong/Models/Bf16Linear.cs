@@ -20,7 +20,7 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
     public static Tensor Of(Tensor x, Tensor weight, Tensor? bias, Tensor weightBf16, ScalarType output) =>
         is_grad_enabled() && (x.requires_grad || weight.requires_grad || bias is { requires_grad: true })
             ? apply(x, weight, bias!, weightBf16, output)
-            : Forward(Bf16Rows(x), bias, weightBf16, output).view([.. x.shape[..^1], weightBf16.shape[0]]);
+            : Forward(x, Bf16Rows(x), bias, weightBf16, output);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -31,7 +31,7 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
         var xBf16 = Bf16Rows(x);
         ctx.save_for_backward([xBf16, weightBf16]);
         ctx.save_data("input", (x.dtype, x.shape, bias is not null));
-        return Forward(xBf16, bias, weightBf16, output).view([.. x.shape[..^1], weightBf16.shape[0]]);
+        return Forward(x, xBf16, bias, weightBf16, output);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
@@ -61,13 +61,14 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
         return grads;
     }
 
-    private static Tensor Forward(Tensor xBf16, Tensor? bias, Tensor weightBf16, ScalarType output)
+    // y in x's shape, [..., out], from x's rows in bf16.
+    private static Tensor Forward(Tensor x, Tensor xBf16, Tensor? bias, Tensor weightBf16, ScalarType output)
     {
         var y = bias is null
             ? empty(xBf16.shape[0], weightBf16.shape[0], ScalarType.Float32)
             : bias.to_type(ScalarType.Float32).expand(xBf16.shape[0], weightBf16.shape[0]).contiguous();
         MklBf16Gemm.Multiply(xBf16, false, weightBf16, true, y, beta: bias is null ? 0 : 1);
-        return y.to_type(output);
+        return y.to_type(output).view([.. x.shape[..^1], weightBf16.shape[0]]);
     }
 
     // [..., in] as contiguous bf16 rows [N, in].

@@ -60,12 +60,7 @@ internal static class MklBf16Gemm
 
     private static ref byte Start(Tensor t) => ref MemoryMarshal.GetReference(t.bytes);
 
-    private static GemmFunction? Resolve()
-    {
-        var path = MklKernels.LibTorchCpuPath();
-        if (path is null || !NativeLibrary.TryLoad(path, out var library)
-            || !NativeLibrary.TryGetExport(library, "cblas_gemm_bf16bf16f32", out var export))
-            return null;
-        return Marshal.GetDelegateForFunctionPointer<GemmFunction>(export);
-    }
+    private static GemmFunction? Resolve() => MklKernels.LibTorchExport("cblas_gemm_bf16bf16f32") is { } export
+        ? Marshal.GetDelegateForFunctionPointer<GemmFunction>(export)
+        : null;
 }

@@ -53,10 +53,8 @@ internal static class LibTorchSqrt
     {
         try
         {
-            var path = MklKernels.LibTorchCpuPath();
-            if (path is null || !NativeLibrary.TryLoad(path, out var library)
-                || !NativeLibrary.TryGetExport(library, "vsSqrt", out var sqrtExport)
-                || !NativeLibrary.TryGetExport(library, "MKL_SET_NUM_THREADS_LOCAL", out var threadsExport))
+            if (MklKernels.LibTorchExport("vsSqrt") is not { } sqrtExport
+                || MklKernels.LibTorchExport("MKL_SET_NUM_THREADS_LOCAL") is not { } threadsExport)
                 return null;
             var sqrt = Marshal.GetDelegateForFunctionPointer<VsSqrtFunction>(sqrtExport);
             var setLocalThreads = Marshal.GetDelegateForFunctionPointer<SetLocalThreadsFunction>(threadsExport);

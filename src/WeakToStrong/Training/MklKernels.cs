@@ -74,6 +74,12 @@ internal static class MklKernels
     /// <summary>The path of the libtorch_cpu.so this process loaded; null when none is (or not on Linux).</summary>
     internal static string? LibTorchCpuPath() => OperatingSystem.IsLinux() ? LibTorchCpu(Mappings()).Path : null;
 
+    /// <summary>The address of a function libtorch_cpu.so exports (the oneMKL entry points linked into it); null if none.</summary>
+    internal static nint? LibTorchExport(string name) =>
+        LibTorchCpuPath() is { } path && NativeLibrary.TryLoad(path, out var library) && NativeLibrary.TryGetExport(library, name, out var export)
+            ? export
+            : null;
+
     private static Mapping LibTorchCpu(List<Mapping> mappings) =>
         mappings.FirstOrDefault(m => m.Path.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
 
