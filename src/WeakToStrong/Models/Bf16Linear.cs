@@ -57,7 +57,7 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
         MklBf16Gemm.Multiply(dyBf16, true, xBf16, false, gradWeight);
         gradOutput.Dispose();
         List<Tensor> grads = [gradInput.to_type(inputType).view(inputShape), gradWeight, gradBias!, null!, null!];
-        Handed.Release(grads);
+        HandedGradients.Release(grads);
         return grads;
     }
 
@@ -87,19 +87,6 @@ internal sealed class Bf16Linear : autograd.SingleTensorFunction<Bf16Linear>
                 _ones = ones(1, Math.Max(n, 4096), ScalarType.BFloat16).DetachFromDisposeScope();
             }
             return _ones.narrow(1, 0, n);
-        }
-    }
-
-    // The gradients a backward returns must outlive it until libtorch has taken them, which it does on return: each
-    // call frees the previous call's.
-    private static class Handed
-    {
-        [ThreadStatic] private static List<Tensor>? _previous;
-
-        public static void Release(List<Tensor> grads)
-        {
-            foreach (var t in _previous ?? []) t.Dispose();
-            _previous = grads.Where(g => g is not null).Select(g => g.DetachFromDisposeScope()).ToList();
         }
     }
 }

@@ -10,7 +10,7 @@ namespace WeakToStrong.Models;
 /// (docs/performance.md), and its float32 result feeds the float32 residual stream and the float32 weight gradients
 /// without a round trip through bf16.
 /// </summary>
-internal static class MklBf16Gemm
+internal static unsafe class MklBf16Gemm
 {
     // cblas_gemm_bf16bf16f32(layout, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): C = αAB + βC.
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -59,6 +59,28 @@ internal static class MklBf16Gemm
     }
 
     private static ref byte Start(Tensor t) => ref MemoryMarshal.GetReference(t.bytes);
+
+    /// <summary>
+    /// c = op(a)·op(b) for row-major matrices given by their first element and row stride (lda, ldb, ldc in elements):
+    /// the form for blocks of a larger tensor, such as one head of a packed Q/K/V. a and b bf16 (as raw ushort), c float32.
+    /// </summary>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, ushort* a, int lda, ushort* b, int ldb, float* c, int ldc)
+    {
+        var gemm = Gemm ?? throw new InvalidOperationException("this libtorch has no oneMKL bf16 GEMM");
+        gemm(RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, m, n, k,
+            1f, ref *(byte*)a, lda, ref *(byte*)b, ldb, 0f, ref *(byte*)c, ldc);
+    }
+
+    /// <summary>
+    /// Sets how many threads oneMKL uses for calls from this thread (0: the process-wide setting again) and returns the
+    /// previous value. Inside an OpenMP region of libtorch's, oneMKL otherwise still starts threads of its own.
+    /// </summary>
+    public static int ThreadsOnThisThread(int threads) => SetLocalThreads is null ? 0 : SetLocalThreads(&threads);
+
+    // mkl_set_num_threads_local as libtorch_cpu.so exports it: every alias is the Fortran-style entry that takes the count
+    // by reference (passing it by value crashed).
+    private static readonly delegate* unmanaged[Cdecl]<int*, int> SetLocalThreads =
+        MklKernels.LibTorchExport("mkl_set_num_threads_local") is { } address ? (delegate* unmanaged[Cdecl]<int*, int>)address : null;
 
     private static GemmFunction? Resolve() => MklKernels.LibTorchExport("cblas_gemm_bf16bf16f32") is { } export
         ? Marshal.GetDelegateForFunctionPointer<GemmFunction>(export)

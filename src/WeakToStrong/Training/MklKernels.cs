@@ -80,6 +80,11 @@ internal static class MklKernels
             ? export
             : null;
 
+    /// <summary>The path of a shared library this process loaded whose file name starts with the prefix (e.g. libtorch's own libgomp); null if none.</summary>
+    internal static string? LoadedLibraryPath(string fileNamePrefix) => OperatingSystem.IsLinux()
+        ? Mappings().Select(m => m.Path).FirstOrDefault(p => Path.GetFileName(p).StartsWith(fileNamePrefix, StringComparison.Ordinal))
+        : null;
+
     private static Mapping LibTorchCpu(List<Mapping> mappings) =>
         mappings.FirstOrDefault(m => m.Path.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
 
