@@ -102,6 +102,9 @@ Log($"oneMKL float32 kernels: {MklKernels.Status}");
 string bf16Gemm = MklBf16Gemm.Preferred ? "oneMKL's bf16 GEMM (cblas_gemm_bf16bf16f32)" : "libtorch's bf16 linear (oneDNN)";
 results["bf16_linear_gemm"] = bf16Gemm;
 Log($"bf16 linear layers: {bf16Gemm}");
+string bf16Attention = MklBf16Gemm.Preferred ? "fused per head on oneMKL's bf16 GEMM (Bf16Attention)" : "three libtorch ops (LowPrecisionAttention)";
+results["bf16_attention"] = bf16Attention;
+Log($"bf16 attention: {bf16Attention}");
 // Random full-length token ids (no padding, so every system does exactly batch x seq tokens of work).
 var rng = new Random(0);
 var ids = new long[Batch * seq];

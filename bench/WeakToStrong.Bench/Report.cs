@@ -88,6 +88,8 @@ internal static class Report
             sb.AppendLine($"float32 matmuls (ours): oneMKL kernels `{mkl}` (see docs/performance.md).  ");
         if (r["bf16_linear_gemm"] is { } bf16Gemm)
             sb.AppendLine($"bf16 linear layers (ours): {bf16Gemm} (see docs/performance.md).  ");
+        if (r["bf16_attention"] is { } bf16Attention)
+            sb.AppendLine($"bf16 attention (ours): {bf16Attention} (see docs/performance.md).  ");
         if (r["bf16_slow_path"]?.GetValue<bool>() == true)
             sb.AppendLine($"bf16: this CPU's CPUID reports no AVX-512 (fast-bf16 check: {r["bf16_fast_matmul_cpuid"]}), so libtorch (ours and PyTorch's) runs bf16 GEMMs on its " +
                           $"reference path; bf16 rows were timed with {r["bf16_steps"]} step only and show that path, not AVX512-BF16 hardware.  ");
