@@ -134,6 +134,7 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
     private static void ForEachHead(Sizes s, long scratchBytes, Action<int, nint> work)
     {
         int count = checked((int)(s.Batch * s.Heads));
+        if (count == 0 || s.Tokens == 0) return;
         int workers = Math.Clamp(get_num_threads(), 1, count);
         OpenMpTeam.Run(workers, worker =>
         {
