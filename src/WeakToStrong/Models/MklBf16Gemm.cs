@@ -25,14 +25,17 @@ internal static unsafe class MklBf16Gemm
     public static bool Available => Gemm is not null;
 
     /// <summary>
-    /// Whether the bf16 linear layers use this GEMM rather than libtorch's: where it was measured faster, on AMD CPUs once
-    /// oneMKL runs its AVX-512 kernels there (<see cref="MklKernels"/>; W2S_MKL_TUNING turns both off). Elsewhere, Intel
-    /// CPUs included, libtorch's bf16 path stays until measured. W2S_LIBTORCH_BF16 (any value) keeps libtorch's path
-    /// everywhere, e.g. to reproduce numbers measured with it: the two round differently.
+    /// Whether the bf16 linear layers and attention use this GEMM rather than libtorch's: where it was measured faster, on
+    /// AMD CPUs once oneMKL runs its AVX-512 kernels there (<see cref="MklKernels"/>; W2S_MKL_TUNING turns both off).
+    /// Elsewhere, Intel CPUs included, libtorch's bf16 path stays until measured; W2S_MKL_BF16 (any value) takes this path on
+    /// any CPU with fast bf16 matmuls, to measure it there. W2S_LIBTORCH_BF16 (any value) keeps libtorch's path everywhere,
+    /// e.g. to reproduce numbers measured with it: the two round differently.
     /// </summary>
-    public static bool Preferred => Available && MklKernels.Avx512OnAmd && !LibTorchRequested;
+    public static bool Preferred =>
+        Available && !LibTorchRequested && (MklKernels.Avx512OnAmd || (MklRequested && Bf16Support.HasFastMatmul));
 
     private static readonly bool LibTorchRequested = Environment.GetEnvironmentVariable("W2S_LIBTORCH_BF16") is not null;
+    private static readonly bool MklRequested = Environment.GetEnvironmentVariable("W2S_MKL_BF16") is not null;
 
     /// <summary>c = op(a)·op(b) + beta·c, with op(x) = xᵀ where asked. a and b: contiguous 2-D bf16; c: contiguous 2-D float32.</summary>
     public static void Multiply(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, float beta = 0)
