@@ -17,8 +17,10 @@ internal static unsafe class OpenMpTeam
 
     static OpenMpTeam()
     {
-        // libtorch ships libgomp under a hashed name (libgomp-<hash>.so.1) and loads it with libtorch_cpu.so.
-        if (MklKernels.LoadedLibraryPath("libgomp") is not { } path || !NativeLibrary.TryLoad(path, out var library)) return;
+        // libtorch's pip-style builds ship libgomp under a hashed name (libgomp-<hash>.so.1) and load it with
+        // libtorch_cpu.so; a build linked against the system's loads libgomp.so.1.
+        var path = MklKernels.LoadedLibraryPath("libgomp-") ?? MklKernels.LoadedLibraryPath("libgomp.so");
+        if (path is null || !NativeLibrary.TryLoad(path, out var library)) return;
         if (NativeLibrary.TryGetExport(library, "GOMP_parallel", out var parallel) && NativeLibrary.TryGetExport(library, "omp_get_thread_num", out var number))
         {
             Parallel = (delegate* unmanaged[Cdecl]<delegate* unmanaged[Cdecl]<void*, void>, void*, uint, uint, void>)parallel;
