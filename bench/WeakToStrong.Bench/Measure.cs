@@ -32,6 +32,25 @@ internal static class Measure
         return (Median(timesA), Median(timesB), ratios);
     }
 
+    /// <summary>
+    /// Milliseconds of libtorch's bf16 softmax over [32, 12, 128, 128] scores (median of 5, after one warm-up): the kernel
+    /// that a slow stretch of the test VM slowed about 13× in every process while GEMMs kept their speed. Taken before each
+    /// timed section, so that a run can say whether such a stretch fell inside it.
+    /// </summary>
+    public static double SoftmaxProbeMilliseconds()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var scores = TorchSharp.torch.randn(32, 12, 128, 128).to_type(TorchSharp.torch.ScalarType.BFloat16);
+        double Once()
+        {
+            var clock = Stopwatch.StartNew();
+            using var _ = TorchSharp.torch.nn.functional.softmax(scores, -1);
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        Once();
+        return Median(Enumerable.Range(0, 5).Select(_ => Once()).ToList());
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

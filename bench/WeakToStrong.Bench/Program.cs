@@ -146,6 +146,11 @@ results["bf16_steps"] = bf16Steps;
 
 // Inference against ONNX Runtime (fp32) in alternating rounds, ours in fp32 and then in bf16: each ratio is the median of
 // its rounds' ratios, so a slow stretch of a shared machine shows in one round rather than in the figure.
+// A probe of the VM's slow stretch before each timed section (the report flags a run in which it moved 3×).
+var probes = new JsonArray();
+void Probe(string before) => probes.Add(new JsonObject { ["before"] = before, ["softmax_bf16_ms"] = Measure.SoftmaxProbeMilliseconds() });
+results["slow_stretch_probes"] = probes;
+Probe("inference");
 Log($"inference: ours (fp32, then bf16) vs ONNX Runtime fp32, {rounds} alternating rounds each");
 double inferFp32, ort, inferBf16;
 double[] inferRatios, inferBf16Ratios;
@@ -197,6 +202,7 @@ static (double, double) PeerSeconds(JsonObject p) =>
     (p["train_fp32_seconds_per_step"]!.GetValue<double>(), p["train_bf16_seconds_per_step"]!.GetValue<double>());
 bool peerUsable = peer is not null && peerRefused is null;
 if (peerUsable) peerRounds.Add(PeerSeconds(peer!));
+Probe("training round 1");
 Log($"training round 1 of {(peerUsable ? trainRounds : 1)}: ours {(peerUsable ? "bf16 / fp32 (PyTorch's: the run above)" : "fp32 / bf16")}");
 OursRound(bf16First: peerUsable);
 if (peerUsable)
@@ -205,6 +211,7 @@ if (peerUsable)
     {
         for (int round = 1; round < trainRounds; round++)
         {
+            Probe($"training round {round + 1}");
             Log($"training round {round + 1} of {trainRounds}: ours and PyTorch");
             void Peer(bool bf16First) => peerRounds.Add(PeerSeconds(PeerWork.Run(python, peerScript, weights, idsFile, Batch, seq,
                 threads, warmup, steps, bf16Warmup, bf16Steps, trainOnly: true, bf16First: bf16First)));

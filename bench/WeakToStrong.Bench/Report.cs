@@ -90,6 +90,12 @@ internal static class Report
             sb.AppendLine($"bf16 linear layers (ours): {bf16Gemm} (see docs/performance.md).  ");
         if (r["bf16_attention"] is { } bf16Attention)
             sb.AppendLine($"bf16 attention (ours): {bf16Attention} (see docs/performance.md).  ");
+        if (r["slow_stretch_probes"] is JsonArray { Count: > 0 } probes)
+        {
+            var ms = probes.Select(p => D(p!["softmax_bf16_ms"])).ToList();
+            sb.AppendLine($"Slow-stretch probe (libtorch's bf16 softmax of [32, 12, 128, 128], before each of {ms.Count} timed sections): {ms.Min():F1}-{ms.Max():F1} ms" +
+                          (ms.Max() > 3 * ms.Min() ? $" — **the machine's softmax slowed {ms.Max() / ms.Min():F0}× during the run ({string.Join(", ", probes.Where(p => D(p!["softmax_bf16_ms"]) > 3 * ms.Min()).Select(p => p!["before"]!.GetValue<string>()))}): ratios of those sections are suspect**.  " : ".  "));
+        }
         if (r["bf16_slow_path"]?.GetValue<bool>() == true)
             sb.AppendLine($"bf16: this CPU's CPUID reports no AVX-512 (fast-bf16 check: {r["bf16_fast_matmul_cpuid"]}), so libtorch (ours and PyTorch's) runs bf16 GEMMs on its " +
                           $"reference path; bf16 rows were timed with {r["bf16_steps"]} step only and show that path, not AVX512-BF16 hardware.  ");
