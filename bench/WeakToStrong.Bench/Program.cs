@@ -144,12 +144,13 @@ results["bf16_fast_matmul_cpuid"] = Bf16Support.HasFastMatmul;
 results["bf16_slow_path"] = bf16Slow;
 results["bf16_steps"] = bf16Steps;
 
-// Inference against ONNX Runtime (fp32) in alternating rounds, ours in fp32 and then in bf16: each ratio is the median of
-// its rounds' ratios, so a slow stretch of a shared machine shows in one round rather than in the figure.
 // A probe of the VM's slow stretch before each timed section (the report flags a run in which it moved 3×).
 var probes = new JsonArray();
 void Probe(string before) => probes.Add(new JsonObject { ["before"] = before, ["softmax_bf16_ms"] = Measure.SoftmaxProbeMilliseconds() });
 results["slow_stretch_probes"] = probes;
+
+// Inference against ONNX Runtime (fp32) in alternating rounds, ours in fp32 and then in bf16: each ratio is the median of
+// its rounds' ratios, so a slow stretch of a shared machine shows in one round rather than in the figure.
 Probe("inference");
 Log($"inference: ours (fp32, then bf16) vs ONNX Runtime fp32, {rounds} alternating rounds each");
 double inferFp32, ort, inferBf16;
