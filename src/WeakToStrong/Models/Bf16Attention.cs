@@ -138,7 +138,7 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
         int workers = Math.Clamp(get_num_threads(), 1, count);
         OpenMpTeam.Run(workers, worker =>
         {
-            int previous = MklBf16Gemm.ThreadsOnThisThread(1);
+            int previous = MklKernels.ThreadsOnThisThread(1);
             void* scratch = NativeMemory.AlignedAlloc((nuint)scratchBytes, 64);
             try
             {
@@ -149,7 +149,7 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
             finally
             {
                 NativeMemory.AlignedFree(scratch);
-                MklBf16Gemm.ThreadsOnThisThread(previous);
+                MklKernels.ThreadsOnThisThread(previous);
             }
         });
     }

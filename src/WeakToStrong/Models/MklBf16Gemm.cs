@@ -40,7 +40,6 @@ internal static unsafe class MklBf16Gemm
     /// <summary>c = op(a)·op(b) + beta·c, with op(x) = xᵀ where asked. a and b: contiguous 2-D bf16; c: contiguous 2-D float32.</summary>
     public static void Multiply(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, float beta = 0)
     {
-        var gemm = Gemm ?? throw new InvalidOperationException("this libtorch has no oneMKL bf16 GEMM");
         Check(a, ScalarType.BFloat16, nameof(a));
         Check(b, ScalarType.BFloat16, nameof(b));
         Check(c, ScalarType.Float32, nameof(c));
@@ -48,8 +47,7 @@ internal static unsafe class MklBf16Gemm
         if ((transposeA ? a.shape[1] : a.shape[0]) != m || (transposeB ? b.shape[1] : b.shape[0]) != k || (transposeB ? b.shape[0] : b.shape[1]) != n)
             throw new ArgumentException($"shapes [{string.Join(", ", a.shape)}]{(transposeA ? "ᵀ" : "")} · [{string.Join(", ", b.shape)}]{(transposeB ? "ᵀ" : "")} do not give [{m}, {n}]");
         if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentException("matrix too large for a 32-bit GEMM");
-        gemm(RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, (int)m, (int)n, (int)k,
-            1f, ref Start(a), (int)a.shape[1], ref Start(b), (int)b.shape[1], beta, ref Start(c), (int)n);
+        Call(transposeA, transposeB, (int)m, (int)n, (int)k, ref Start(a), (int)a.shape[1], ref Start(b), (int)b.shape[1], beta, ref Start(c), (int)n);
         GC.KeepAlive(a);
         GC.KeepAlive(b);
         GC.KeepAlive(c);
@@ -67,23 +65,14 @@ internal static unsafe class MklBf16Gemm
     /// c = op(a)·op(b) for row-major matrices given by their first element and row stride (lda, ldb, ldc in elements):
     /// the form for blocks of a larger tensor, such as one head of a packed Q/K/V. a and b bf16 (as raw ushort), c float32.
     /// </summary>
-    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, ushort* a, int lda, ushort* b, int ldb, float* c, int ldc)
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, ushort* a, int lda, ushort* b, int ldb, float* c, int ldc) =>
+        Call(transposeA, transposeB, m, n, k, ref *(byte*)a, lda, ref *(byte*)b, ldb, 0, ref *(byte*)c, ldc);
+
+    private static void Call(bool transposeA, bool transposeB, int m, int n, int k, ref byte a, int lda, ref byte b, int ldb, float beta, ref byte c, int ldc)
     {
         var gemm = Gemm ?? throw new InvalidOperationException("this libtorch has no oneMKL bf16 GEMM");
-        gemm(RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, m, n, k,
-            1f, ref *(byte*)a, lda, ref *(byte*)b, ldb, 0f, ref *(byte*)c, ldc);
+        gemm(RowMajor, transposeA ? Transpose : NoTranspose, transposeB ? Transpose : NoTranspose, m, n, k, 1f, ref a, lda, ref b, ldb, beta, ref c, ldc);
     }
-
-    /// <summary>
-    /// Sets how many threads oneMKL uses for calls from this thread (0: the process-wide setting again) and returns the
-    /// previous value. Inside an OpenMP region of libtorch's, oneMKL otherwise still starts threads of its own.
-    /// </summary>
-    public static int ThreadsOnThisThread(int threads) => SetLocalThreads is null ? 0 : SetLocalThreads(&threads);
-
-    // mkl_set_num_threads_local as libtorch_cpu.so exports it: every alias is the Fortran-style entry that takes the count
-    // by reference (passing it by value crashed).
-    private static readonly delegate* unmanaged[Cdecl]<int*, int> SetLocalThreads =
-        MklKernels.LibTorchExport("mkl_set_num_threads_local") is { } address ? (delegate* unmanaged[Cdecl]<int*, int>)address : null;
 
     private static GemmFunction? Resolve() => MklKernels.LibTorchExport("cblas_gemm_bf16bf16f32") is { } export
         ? Marshal.GetDelegateForFunctionPointer<GemmFunction>(export)

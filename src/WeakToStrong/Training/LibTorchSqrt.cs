@@ -17,12 +17,7 @@ internal static class LibTorchSqrt
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void VsSqrtFunction(int n, ref float a, ref float r);
 
-    // oneMKL's Fortran-style MKL_SET_NUM_THREADS_LOCAL(&n): this thread's oneMKL thread count (0: the global one); returns
-    // the previous value.
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int SetLocalThreadsFunction(ref int threads);
-
-    private static readonly (VsSqrtFunction Sqrt, SetLocalThreadsFunction SetLocalThreads)? Mkl = Resolve();
+    private static readonly VsSqrtFunction? Mkl = Resolve();
 
     /// <summary>True when calls go straight to oneMKL's vsSqrt rather than through a libtorch tensor.</summary>
     public static bool Direct => Mkl is not null;
@@ -30,15 +25,14 @@ internal static class LibTorchSqrt
     public static void InPlace(Span<float> values)
     {
         if (values.IsEmpty) return;
-        if (Mkl is not { } mkl)
+        if (Mkl is not { } sqrt)
         {
             ViaTensor(values);
             return;
         }
-        int one = 1;
-        int previous = mkl.SetLocalThreads(ref one);
-        try { mkl.Sqrt(values.Length, ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(values)); }
-        finally { mkl.SetLocalThreads(ref previous); }
+        int previous = MklKernels.ThreadsOnThisThread(1);
+        try { sqrt(values.Length, ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(values)); }
+        finally { MklKernels.ThreadsOnThisThread(previous); }
     }
 
     /// <summary>The way every libtorch build takes: a tensor's sqrt_.</summary>
@@ -49,15 +43,12 @@ internal static class LibTorchSqrt
         t.data<float>().CopyTo(values);
     }
 
-    private static (VsSqrtFunction, SetLocalThreadsFunction)? Resolve()
+    private static VsSqrtFunction? Resolve()
     {
         try
         {
-            if (MklKernels.LibTorchExport("vsSqrt") is not { } sqrtExport
-                || MklKernels.LibTorchExport("MKL_SET_NUM_THREADS_LOCAL") is not { } threadsExport)
-                return null;
+            if (MklKernels.LibTorchExport("vsSqrt") is not { } sqrtExport || !MklKernels.CanSetThreadsOnThisThread) return null;
             var sqrt = Marshal.GetDelegateForFunctionPointer<VsSqrtFunction>(sqrtExport);
-            var setLocalThreads = Marshal.GetDelegateForFunctionPointer<SetLocalThreadsFunction>(threadsExport);
             // Random positive normal floats: about 25 of 4,096 roots differ between vsSqrt and IEEE √, so a libtorch whose
             // sqrt is not vsSqrt fails the comparison.
             var random = new Random(17);
@@ -65,7 +56,7 @@ internal static class LibTorchSqrt
             var expected = direct.ToArray();
             ViaTensor(expected);
             sqrt(direct.Length, ref direct[0], ref direct[0]);
-            return direct.AsSpan().SequenceEqual(expected) ? (sqrt, setLocalThreads) : null;
+            return direct.AsSpan().SequenceEqual(expected) ? sqrt : null;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or IOException)
         {

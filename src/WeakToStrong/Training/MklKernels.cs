@@ -80,6 +80,24 @@ internal static class MklKernels
             ? export
             : null;
 
+    /// <summary>
+    /// Sets oneMKL's thread count for calls from this thread (0: the process-wide count again) and returns the previous
+    /// value; returns 0 and does nothing where libtorch exports no such entry (<see cref="CanSetThreadsOnThisThread"/>).
+    /// For work that is already split over threads, or too small to share: outside libtorch's parallel regions, and inside
+    /// an OpenMP region of its own, oneMKL would otherwise start threads for every call.
+    /// </summary>
+    internal static int ThreadsOnThisThread(int threads) => SetLocalThreads.Value is { } set ? set(ref threads) : 0;
+
+    internal static bool CanSetThreadsOnThisThread => SetLocalThreads.Value is not null;
+
+    // libtorch_cpu.so exports oneMKL's thread-local count only as the Fortran-style MKL_SET_NUM_THREADS_LOCAL(&n) (every
+    // alias has that entry: passing n by value crashes).
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int SetLocalThreadsFunction(ref int threads);
+
+    private static readonly Lazy<SetLocalThreadsFunction?> SetLocalThreads = new(() =>
+        LibTorchExport("MKL_SET_NUM_THREADS_LOCAL") is { } export ? Marshal.GetDelegateForFunctionPointer<SetLocalThreadsFunction>(export) : null);
+
     /// <summary>The path of a shared library this process loaded whose file name starts with the prefix (e.g. libtorch's own libgomp); null if none.</summary>
     internal static string? LoadedLibraryPath(string fileNamePrefix) => OperatingSystem.IsLinux()
         ? Mappings().Select(m => m.Path).FirstOrDefault(p => Path.GetFileName(p).StartsWith(fileNamePrefix, StringComparison.Ordinal))
