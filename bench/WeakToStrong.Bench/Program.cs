@@ -241,6 +241,38 @@ var trainBf16 = oursRounds.Select(r => r.Bf16).OrderBy(t => t.SecondsPerStep).El
 double[] trainFp32Ratios = peerRounds.Select((p, i) => p.Fp32 / oursRounds[i].Fp32.SecondsPerStep).ToArray();
 double[] trainBf16Ratios = peerRounds.Select((p, i) => p.Bf16 / oursRounds[i].Bf16.SecondsPerStep).ToArray();
 
+// Our two bf16 paths against each other, where both run fast: oneMKL's GEMM with the fused attention, and libtorch's
+// (oneDNN) linear with its attention ops. Alternating rounds, each pair back to back in this process: the evidence for the
+// path this CPU kind takes by default (MklBf16Gemm.Preferred), and on a kind where it is not yet the default, the
+// measurement that would make it so.
+if (!bf16Slow && MklBf16Gemm.Available)
+{
+    bool defaultIsMkl = MklBf16Gemm.Preferred;
+    var pathRounds = new List<(double Mkl, double LibTorch)>();
+    for (int round = 0; round < trainRounds; round++)
+    {
+        Probe($"bf16 paths round {round + 1}");
+        Log($"bf16 paths round {round + 1} of {trainRounds}: ours on oneMKL's path and on libtorch's");
+        double Seconds(bool mkl)
+        {
+            MklBf16Gemm.PathOverride = mkl;
+            try { return OursWork.Train(batch, ComputePrecision.BFloat16, warmup, steps).SecondsPerStep; }
+            finally { MklBf16Gemm.PathOverride = null; }
+        }
+        if (round % 2 == 0) { double m = Seconds(true); pathRounds.Add((m, Seconds(false))); }
+        else { double l = Seconds(false); pathRounds.Add((Seconds(true), l)); }
+    }
+    double[] pathRatios = pathRounds.Select(r => r.LibTorch / r.Mkl).ToArray();
+    results["bf16_paths"] = new JsonObject
+    {
+        ["default"] = defaultIsMkl ? "onemkl" : "libtorch",
+        ["onemkl_seconds_per_step"] = Measure.Median(pathRounds.Select(r => r.Mkl)),
+        ["libtorch_seconds_per_step"] = Measure.Median(pathRounds.Select(r => r.LibTorch)),
+        ["onemkl_vs_libtorch"] = Measure.Median(pathRatios),
+        ["onemkl_vs_libtorch_rounds"] = Json(pathRatios),
+    };
+}
+
 double peerParity = double.NaN;
 if (peer is not null)
 {

@@ -108,6 +108,18 @@ internal static class Report
         sb.AppendLine($"| train bf16 (ours: --precision bf16; PyTorch: CPU autocast), tokens/s | {N(D(ours["train_bf16_tokens_per_second"]))} | {N(D(torch["train_bf16_tokens_per_second"]))} | | {Ratio("train_bf16_vs_pytorch_autocast", 1.2)} |");
         sb.AppendLine($"| inference fp32, tokens/s | {N(D(ours["infer_fp32_tokens_per_second"]))} | {N(D(torch["infer_fp32_tokens_per_second"]))} | {N(D(r["onnxruntime"]!["infer_fp32_tokens_per_second"]))} | vs ORT {Ratio("infer_fp32_vs_onnxruntime", 1.0)} |");
         sb.AppendLine($"| inference bf16, tokens/s | {N(D(ours["infer_bf16_tokens_per_second"]))} | {N(D(torch["infer_bf16_tokens_per_second"]))} | | vs ORT fp32 {Ratio("infer_bf16_vs_onnxruntime", 1.0)} |");
+        if (r["bf16_paths"] is JsonObject paths)
+        {
+            double tokens = D(r["batch"]) * D(r["seq"]);
+            var rounds = paths["onemkl_vs_libtorch_rounds"]!.AsArray().Select(D).ToList();
+            bool mklDefault = paths["default"]!.GetValue<string>() == "onemkl";
+            sb.AppendLine();
+            sb.AppendLine($"bf16 training by path (ours, {rounds.Count} alternating rounds, medians): oneMKL's bf16 GEMM with the fused attention " +
+                          $"{N(tokens / D(paths["onemkl_seconds_per_step"]))} tokens/s, libtorch's bf16 linear and attention ops " +
+                          $"{N(tokens / D(paths["libtorch_seconds_per_step"]))} tokens/s: oneMKL's path {D(paths["onemkl_vs_libtorch"]):F2}× " +
+                          $"(rounds {rounds.Min():F2}-{rounds.Max():F2}). This CPU kind takes " +
+                          (mklDefault ? "oneMKL's path by default (W2S_LIBTORCH_BF16=1 takes libtorch's)." : "libtorch's path by default (W2S_MKL_BF16=1 takes oneMKL's)."));
+        }
         sb.AppendLine();
         var peak = r["matmul_gflops"]!;
         var share = r["share_of_matmul_peak"]!;

@@ -28,17 +28,15 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
         if (qkv.dim() != 3 || qkv.dtype != ScalarType.BFloat16 || qkv.shape[2] % (3 * heads) != 0)
             throw new ArgumentException($"qkv must be [B, T, 3·H] bf16 with H divisible by {heads} heads; got [{string.Join(", ", qkv.shape)}] {qkv.dtype}");
         if (is_grad_enabled() && qkv.requires_grad) return apply(qkv, heads, keep!, causal);
-        var (context, probs) = Forward(qkv.contiguous(), heads, keep, causal);
-        probs.Dispose();
-        return context;
+        return Forward(qkv.contiguous(), heads, keep, causal, saveProbs: false).Context;
     }
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var qkv = ((Tensor)vars[0]).contiguous();
         int heads = (int)vars[1];
-        var (context, probs) = Forward(qkv, heads, vars[2] as Tensor, (bool)vars[3]);
-        ctx.save_for_backward([qkv, probs]);
+        var (context, probs) = Forward(qkv, heads, vars[2] as Tensor, (bool)vars[3], saveProbs: true);
+        ctx.save_for_backward([qkv, probs!]);
         ctx.save_data("heads", heads);
         return context;
     }
@@ -81,22 +79,25 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
         return grads;
     }
 
-    // The context [B, T, H] in float32 and the probabilities [B, heads, T, stride] in bf16 (zero past each row's T keys).
-    private static (Tensor Context, Tensor Probs) Forward(Tensor qkv, int heads, Tensor? keep, bool causal)
+    // The context [B, T, H] in float32 and, when saved for backward, the probabilities [B, heads, T, stride] in bf16 (zero
+    // past each row's T keys). Unsaved, each head's probabilities live only in its worker's scratch.
+    private static (Tensor Context, Tensor? Probs) Forward(Tensor qkv, int heads, Tensor? keep, bool causal, bool saveProbs)
     {
         var s = new Sizes(qkv, heads);
         var context = empty(s.Batch, s.Tokens, s.Hidden, ScalarType.Float32);
-        var probs = empty([s.Batch, heads, s.Tokens, s.Stride], ScalarType.BFloat16);
+        var probs = saveProbs ? empty([s.Batch, heads, s.Tokens, s.Stride], ScalarType.BFloat16) : null;
         float[] keyBias = KeyBias(keep, s);
-        nint qkvAt = Address(qkv), contextAt = Address(context), probsAt = Address(probs);
+        nint qkvAt = Address(qkv), contextAt = Address(context), probsAt = probs is null ? 0 : Address(probs);
         float scale = s.Scale;
-        // Scratch per worker: the scores [T, stride] in float32. Its columns past T stay zero (the GEMM writes T of them).
-        ForEachHead(s, s.Tokens * s.Stride * sizeof(float), (head, scratch) =>
+        int rowBlock = s.Tokens * s.Stride;
+        // Scratch per worker: the scores [T, stride] in float32 (its columns past T stay zero: the GEMM writes T of them),
+        // then, unless saved, the probabilities [T, stride] in bf16.
+        ForEachHead(s, rowBlock * (sizeof(float) + (saveProbs ? 0 : sizeof(ushort))), (head, scratch) =>
         {
             int b = head / s.Heads, h = head % s.Heads, t = s.Tokens, d = s.HeadSize, n = s.Stride;
             ushort* q = (ushort*)qkvAt + ((long)b * t * 3 * s.Hidden + h * d), k = q + s.Hidden, v = k + s.Hidden;
-            ushort* p = (ushort*)probsAt + (long)head * t * n;
             float* scores = (float*)scratch;
+            ushort* p = saveProbs ? (ushort*)probsAt + (long)head * rowBlock : (ushort*)(scores + rowBlock);
             MklBf16Gemm.Multiply(false, true, t, t, d, q, 3 * s.Hidden, k, 3 * s.Hidden, scores, n);
             fixed (float* bias = &keyBias[b * n])
                 for (int i = 0; i < t; i++) SoftmaxRow(scores + i * n, bias, causal ? i : int.MaxValue, scale, p + i * n, n);

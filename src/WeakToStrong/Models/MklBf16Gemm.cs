@@ -31,8 +31,14 @@ internal static unsafe class MklBf16Gemm
     /// any CPU with fast bf16 matmuls, to measure it there. W2S_LIBTORCH_BF16 (any value) keeps libtorch's path everywhere,
     /// e.g. to reproduce numbers measured with it: the two round differently.
     /// </summary>
-    public static bool Preferred =>
-        Available && !LibTorchRequested && (MklKernels.Avx512OnAmd || (MklRequested && Bf16Support.HasFastMatmul));
+    public static bool Preferred => PathOverride ??
+        (Available && !LibTorchRequested && (MklKernels.Avx512OnAmd || (MklRequested && Bf16Support.HasFastMatmul)));
+
+    /// <summary>
+    /// Set: takes this path (true) or libtorch's (false) whatever the above says. The bench sets it to time both paths in
+    /// one process.
+    /// </summary>
+    internal static bool? PathOverride { get; set; }
 
     private static readonly bool LibTorchRequested = Environment.GetEnvironmentVariable("W2S_LIBTORCH_BF16") is not null;
     private static readonly bool MklRequested = Environment.GetEnvironmentVariable("W2S_MKL_BF16") is not null;
