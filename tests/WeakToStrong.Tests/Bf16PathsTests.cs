@@ -1,4 +1,8 @@
 using WeakToStrong.Models;
+using WeakToStrong.Data;
+using WeakToStrong.Protocol;
+using WeakToStrong.Sweeps;
+using WeakToStrong.Tests.Data;
 using static TorchSharp.torch;
 
 namespace WeakToStrong.Tests;
@@ -56,5 +60,63 @@ public class Bf16PathsTests
             double relative = ((a - b).norm() / a.norm()).item<float>();
             Assert.True(relative < 0.02, $"{name}: |g_oneMKL − g_libtorch| / |g_oneMKL| = {relative}");
         }
+    }
+
+    private static StageSpec Ceiling(bool bf16) => StageSpec.Of(StageKind.Ceiling, "t", "d",
+        new ExperimentConfig(Epochs: 2, BatchSize: 32, MicroBatchSize: 32, Bf16: bf16, GroupByLength: false, MinSteps: 0),
+        ModelCatalog.Get("minilm-l2"), "xent", 1e-4);
+
+    [Fact]
+    public void ABf16StageNamesItsPathInItsKeyAndAFloat32StageNone()
+    {
+        var bf16 = Ceiling(bf16: true);
+        Assert.Equal(Bf16Kernels.Current, bf16.Bf16Kernels);
+        Assert.Contains($"\"bf16Kernels\":\"{Bf16Kernels.Current}\"", bf16.CanonicalJson());
+        string other = Bf16Kernels.Current == Bf16Kernels.OneMkl ? Bf16Kernels.LibTorch : Bf16Kernels.OneMkl;
+        Assert.NotEqual(bf16.Key, (bf16 with { Bf16Kernels = other }).Key);
+        // Stored specs (cache entries, cluster manifests) keep the path.
+        Assert.Equal(bf16.Key, WeakToStrong.Results.Json.Deserialize<StageSpec>(WeakToStrong.Results.Json.Serialize(bf16))!.Key);
+        var fp32 = Ceiling(bf16: false);
+        Assert.Null(fp32.Bf16Kernels);
+        Assert.DoesNotContain("bf16Kernels", fp32.CanonicalJson());
+    }
+
+    [Fact]
+    public void AJobTakesThePathItsStageWasPlannedWith()
+    {
+        try
+        {
+            Bf16Kernels.Use(Bf16Kernels.LibTorch, "stage");
+            Assert.Equal(Bf16Kernels.LibTorch, Bf16Kernels.Current);
+            Assert.Equal(Bf16Kernels.LibTorch, Ceiling(bf16: true).Bf16Kernels);
+            if (MklBf16Gemm.Available && Bf16Support.HasFastMatmul)
+            {
+                Bf16Kernels.Use(Bf16Kernels.OneMkl, "stage");
+                Assert.Equal(Bf16Kernels.OneMkl, Bf16Kernels.Current);
+            }
+            else Assert.Throws<UserInputException>(() => Bf16Kernels.Use(Bf16Kernels.OneMkl, "stage"));
+            var unknown = Assert.Throws<UserInputException>(() => Bf16Kernels.Use("cuda", "student bow→minilm-l6 xent (seed 0)"));
+            Assert.Contains("student bow→minilm-l6 xent (seed 0)", unknown.Message);
+            Assert.Contains("'cuda'", unknown.Message);
+        }
+        finally { MklBf16Gemm.PathOverride = null; }
+    }
+
+    [Fact]
+    public void AStageJobRunsOnThePathInItsSpec()
+    {
+        var rng = new Random(3);
+        var all = Enumerable.Range(0, 120).Select(i => Example.Of($"{(i % 2 == 1 ? "sunny" : "rainy")} day {i} {rng.Next(50)}", null, i % 2)).ToList();
+        var split = new ExperimentSplit(all[..40], all[40..80], all[80..], 2);
+        var weak = Experiment.Plan(new ExperimentConfig("bow", "bow", "xent", Bf16: true), "toy", split.Fingerprint).Weak;
+        string other = Bf16Kernels.Current == Bf16Kernels.OneMkl ? Bf16Kernels.LibTorch : Bf16Kernels.OneMkl;
+        if (other == Bf16Kernels.OneMkl && !(MklBf16Gemm.Available && Bf16Support.HasFastMatmul)) other = Bf16Kernels.LibTorch;
+        using var dir = new TempDir();
+        try
+        {
+            StageTask.Run(weak with { Bf16Kernels = other }, split, new StageCache(Path.Combine(dir.Path, "cache")));
+            Assert.Equal(other, Bf16Kernels.Current);
+        }
+        finally { MklBf16Gemm.PathOverride = null; }
     }
 }

@@ -36,7 +36,7 @@ internal static unsafe class MklBf16Gemm
 
     /// <summary>
     /// Set: takes this path (true) or libtorch's (false) whatever the above says. The bench sets it to time both paths in
-    /// one process.
+    /// one process; a cluster job, to the path its stage was planned with (<see cref="Bf16Kernels.Use"/>).
     /// </summary>
     internal static bool? PathOverride { get; set; }
 

@@ -29,7 +29,8 @@ public enum StageKind
 /// supervisor serves every larger student; one ceiling serves every weak model).
 /// The later fields are off by default and enter the key only when set, so keys of experiments without them stay as they were:
 /// Members (an ensemble stage's weak stages), Resample (a weak stage trained on the r-th bootstrap resample of A, for
-/// bagging), Gold (the student's gold-label budget), Probe (the student's embedding probe).
+/// bagging), Gold (the student's gold-label budget), Probe (the student's embedding probe), Bf16Kernels (which bf16 path a
+/// bf16 stage runs: the two round differently).
 /// </summary>
 public sealed record StageSpec(
     StageKind Kind,
@@ -56,7 +57,8 @@ public sealed record StageSpec(
     IReadOnlyList<StageSpec>? Members = null,
     int Resample = 0,
     GoldBudget? Gold = null,
-    ProbeUse? Probe = null)
+    ProbeUse? Probe = null,
+    string? Bf16Kernels = null)
 {
     /// <summary>Bump when a change to the stage code changes results, so old cache entries stop matching.</summary>
     public const string CodeVersion = "stages-4";
@@ -70,7 +72,7 @@ public sealed record StageSpec(
         new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
             config.MicroBatchSize, LinearProbe: model.LinearProbe(config.LinearProbe), Generative: false, GenerativeIncludesTestInputs: false,
             Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16 && IsText(model), GroupByLength: config.GroupByLength && IsText(model),
-            MinSteps: config.MinSteps ?? model.MinSteps);
+            MinSteps: config.MinSteps ?? model.MinSteps, Bf16Kernels: config.UsesBf16 && IsText(model) ? Models.Bf16Kernels.Current : null);
 
     // Chess boards and images have one size (nothing to group by length) and their models compute in float32 whatever
     // the setting: their stages keep the plain path, on which docs/chess.md and the vision tables were measured.
@@ -103,6 +105,7 @@ public sealed record StageSpec(
                 ? JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString(), fit = PlattMap.FitVersion })
                 : JsonSerializer.Serialize(new { k = Gold.Count, use = Gold.Use.ToString() }))}");
         if (Probe is { } probe) extra.Add($"\"probe\":\"{probe}\"");
+        if (Bf16Kernels is { } kernels) extra.Add($"\"bf16Kernels\":\"{kernels}\"");
         return extra.Count == 0 ? json : json[..^1] + "," + string.Join(",", extra) + "}";
     }
 

@@ -22,6 +22,8 @@ internal static class StageTask
         if (spec.Upstream.FirstOrDefault(u => !cache.Contains(u)) is { } labeller)
             throw new UserInputException(cache.PathOf(labeller), $"missing or unreadable, so {spec.Describe()} cannot run: its labeller, " +
                                                                  $"{labeller.Describe()}, is not finished (its job failed or was cancelled)", "Rerun the sweep: it resubmits both.");
+        // The path of a bf16 stage is part of its key: a node whose own default differs takes the planned one.
+        if (spec.Bf16Kernels is { } kernels) Models.Bf16Kernels.Use(kernels, spec.Describe());
         bool computed = false;
         cache.Cached(spec, () =>
         {
