@@ -33,9 +33,11 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Milliseconds of libtorch's bf16 softmax over [32, 12, 128, 128] scores (median of 5, after one warm-up): the kernel
-    /// that a slow stretch of the test VM slowed about 13× in every process while GEMMs kept their speed. Taken before each
-    /// timed section, so that a run can say whether such a stretch fell inside it.
+    /// Milliseconds of libtorch's bf16 softmax over [32, 12, 128, 128] scores (median of the calls in one second, after one
+    /// warm-up): the kernel that a slow stretch of the test VM slowed about 13× in every process while GEMMs kept their
+    /// speed. Taken before each timed section, so that a run can say whether such a stretch fell inside it. A second's
+    /// median, because the same VM also has blips of a tenth of a second in which this kernel runs 7× slower: a median of
+    /// a few calls flagged sections that such a blip did not move.
     /// </summary>
     public static double SoftmaxProbeMilliseconds()
     {
@@ -48,7 +50,10 @@ internal static class Measure
             return clock.Elapsed.TotalMilliseconds;
         }
         Once();
-        return Median(Enumerable.Range(0, 5).Select(_ => Once()).ToList());
+        var times = new List<double>();
+        var window = Stopwatch.StartNew();
+        while (times.Count < 5 || window.Elapsed.TotalSeconds < 1) times.Add(Once());
+        return Median(times);
     }
 
     public static double Median(IEnumerable<double> values)

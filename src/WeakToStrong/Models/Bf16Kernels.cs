@@ -22,7 +22,8 @@ internal static class Bf16Kernels
         if (kernels == OneMkl && !(MklBf16Gemm.Available && Bf16Support.HasFastMatmul))
             throw new UserInputException(stage, "was planned to run bf16 on oneMKL's bf16 GEMM, which this machine cannot run fast " +
                                                 "(it needs libtorch's oneMKL build and a CPU with AVX512-BF16)",
-                "Run the sweep's jobs on nodes of the planning machine's CPU kind, or plan the sweep anew with W2S_LIBTORCH_BF16=1 (libtorch's path runs everywhere).");
+                "Run the sweep's jobs on nodes of the planning machine's CPU kind, or submit it anew with --precision fp32 " +
+                "(or with W2S_LIBTORCH_BF16=1, libtorch's bf16 path, if every node has AVX512-BF16).");
         MklBf16Gemm.PathOverride = kernels == OneMkl;
     }
 }
