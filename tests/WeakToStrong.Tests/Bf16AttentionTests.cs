@@ -122,6 +122,33 @@ public class Bf16AttentionTests
     }
 
     [Fact]
+    public void ManyRowsHandedOutARowAtATimeGiveTheBitsOfFewRowsHandedOutAHeadAtATime()
+    {
+        if (!Present()) return;
+        // 9 rows: their heads go out a row at a time (at 1 and 2 threads); the first 3 alone, a head at a time.
+        var qkv = randn([9, 21, 3 * Hidden], generator: new Generator(8)).to_type(Bf16);
+        var probe = randn([9, 21, Hidden], generator: new Generator(9));
+        (Tensor Context, Tensor Grad) Run(Tensor rows)
+        {
+            var input = rows.detach().requires_grad_(true);
+            var context = Bf16Attention.Of(input, Heads);
+            (context * probe[TensorIndex.Slice(0, rows.shape[0])]).sum().backward();
+            return (context.detach(), input.grad!);
+        }
+        var one = Run(qkv);
+        var few = Run(qkv[TensorIndex.Slice(0, 3)]);
+        set_num_threads(2);
+        (Tensor Context, Tensor Grad) two;
+        try { two = Run(qkv); }
+        finally { set_num_threads(1); }
+        Assert.True(one.Context.equal(two.Context).all().item<bool>());
+        Assert.True(one.Grad.equal(two.Grad).all().item<bool>());
+        Assert.True(one.Context[TensorIndex.Slice(0, 3)].equal(few.Context).all().item<bool>());
+        Assert.True(one.Grad[TensorIndex.Slice(0, 3)].equal(few.Grad).all().item<bool>());
+        Assert.True(Relative(one.Context, Reference(qkv, null, false)) < 1e-2);
+    }
+
+    [Fact]
     public void RejectsAnUnpackedInput()
     {
         var e = Assert.Throws<ArgumentException>(() => Bf16Attention.Of(zeros([2, 5, 3 * Hidden]), Heads));

@@ -130,13 +130,17 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
         return bias;
     }
 
-    // Splits the B·heads heads into contiguous ranges, one per libtorch thread, each run on libtorch's own OpenMP thread
-    // (where oneMKL runs single-threaded: a head's GEMMs are too small to share) with zeroed scratch of its own.
+    // Hands the B·heads heads out to libtorch's OpenMP threads (where oneMKL runs single-threaded: a head's GEMMs are too
+    // small to share), each with zeroed scratch of its own, a batch row's heads at a time (they read the same K/V rows)
+    // or, with few rows, one head at a time. Taken as they are free rather than split in fixed halves: a worker whose core
+    // another process shares takes fewer of them instead of keeping the other waiting at the end (one layer's forward and
+    // backward, 32 × 128 tokens, next to a busy process: 17-19 ms against 22; alone: the same 10 ms).
     private static void ForEachHead(Sizes s, long scratchBytes, Action<int, nint> work)
     {
         int count = checked((int)(s.Batch * s.Heads));
         if (count == 0 || s.Tokens == 0) return;
         int workers = Math.Clamp(get_num_threads(), 1, count);
+        int chunk = s.Batch >= 4 * workers ? s.Heads : 1, chunks = count / chunk, next = -1;
         OpenMpTeam.Run(workers, worker =>
         {
             int previous = MklKernels.ThreadsOnThisThread(1);
@@ -144,8 +148,9 @@ internal sealed unsafe class Bf16Attention : autograd.SingleTensorFunction<Bf16A
             try
             {
                 NativeMemory.Clear(scratch, (nuint)scratchBytes);
-                for (int head = (int)((long)worker * count / workers); head < (int)((long)(worker + 1) * count / workers); head++)
-                    work(head, (nint)scratch);
+                for (int c = Interlocked.Increment(ref next); c < chunks; c = Interlocked.Increment(ref next))
+                    for (int head = c * chunk; head < (c + 1) * chunk; head++)
+                        work(head, (nint)scratch);
             }
             finally
             {
