@@ -38,19 +38,11 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         var packed = Linear(qkv, x, MatmulType); // [B, T, 3, heads, d]
-        var context = Low is null ? FloatAttention(packed, keep) : LowPrecisionAttention.OfPacked(packed, _heads, keep);
+        var context = PackedAttention.Of(packed, _heads, keep, causal: false, lowPrecision: Low is not null);
         x = attention_norm.forward(x + Linear(attention_out, context, x.dtype));
         // Exact (erf) GELU, as BERT uses.
         var ffn = Linear(output, nn.functional.gelu(Linear(intermediate, x, MatmulType)), x.dtype);
         return output_norm.forward(x + ffn).MoveToOuterDisposeScope();
-    }
-
-    // [B, T, 3, heads, d] -> [3, B, heads, T, d] -> libtorch's fused kernel -> [B, T, H]
-    private Tensor FloatAttention(Tensor packed, Tensor? keep)
-    {
-        long b = packed.shape[0], t = packed.shape[1], h = packed.shape[2] / 3;
-        var parts = packed.view(b, t, 3, _heads, h / _heads).permute(2, 0, 3, 1, 4).unbind(0);
-        return nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keep).transpose(1, 2).reshape(b, t, h);
     }
 
     private ScalarType MatmulType => Low?.DType ?? ScalarType.Float32;

@@ -36,20 +36,12 @@ internal sealed class Gpt2Block : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var packed = Linear(c_attn, ln_1.forward(x), MatmulType); // [B, T, 3, heads, d]
-        var context = Low is null ? FloatAttention(packed) : LowPrecisionAttention.OfPacked(packed, _heads, causal: true);
+        var context = PackedAttention.Of(packed, _heads, keep: null, causal: true, lowPrecision: Low is not null);
         x = x + Linear(attn_proj, context, x.dtype);
         var h = Linear(c_fc, ln_2.forward(x), MatmulType);
         // GPT-2's "gelu_new": the tanh approximation of GELU.
         h = 0.5 * h * (1 + tanh(Math.Sqrt(2 / Math.PI) * (h + 0.044715 * h.pow(3))));
         return (x + Linear(mlp_proj, h, x.dtype)).MoveToOuterDisposeScope();
-    }
-
-    // [B, T, 3, heads, d] -> [3, B, heads, T, d] -> libtorch's fused causal kernel -> [B, T, E]
-    private Tensor FloatAttention(Tensor packed)
-    {
-        long b = packed.shape[0], t = packed.shape[1], e = packed.shape[2] / 3;
-        var parts = packed.view(b, t, 3, _heads, e / _heads).permute(2, 0, 3, 1, 4).unbind(0);
-        return nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: true).transpose(1, 2).reshape(b, t, e);
     }
 
     private ScalarType MatmulType => Low?.DType ?? ScalarType.Float32;

@@ -68,11 +68,14 @@ public sealed record StageSpec(
     /// (learning rate: the given one, else the model's own), on its own (no labeller, no slices, no genft, no filter).
     /// </summary>
     public static StageSpec Of(StageKind kind, string task, string data, ExperimentConfig config, Models.ModelSpec model, string loss,
-        double? learningRate) =>
-        new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
+        double? learningRate)
+    {
+        bool bf16 = config.UsesBf16 && IsText(model);
+        return new(kind, task, data, config.Seed, model.Name, loss, learningRate ?? model.DefaultLearningRate, config.Epochs, config.BatchSize,
             config.MicroBatchSize, LinearProbe: model.LinearProbe(config.LinearProbe), Generative: false, GenerativeIncludesTestInputs: false,
-            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: config.UsesBf16 && IsText(model), GroupByLength: config.GroupByLength && IsText(model),
-            MinSteps: config.MinSteps ?? model.MinSteps, Bf16Kernels: config.UsesBf16 && IsText(model) ? Models.Bf16Kernels.Current : null);
+            Filter: null, Labeller: null, Slice: 0, Slices: 1, Bf16: bf16, GroupByLength: config.GroupByLength && IsText(model),
+            MinSteps: config.MinSteps ?? model.MinSteps, Bf16Kernels: bf16 ? Models.Bf16Kernels.Current : null);
+    }
 
     // Chess boards and images have one size (nothing to group by length) and their models compute in float32 whatever
     // the setting: their stages keep the plain path, on which docs/chess.md and the vision tables were measured.
